@@ -1,0 +1,81 @@
+"""The public function layer: PyTorch's signatures over the op table.
+
+Each family module (pointwise, reduction, linalg, shape, ...) parses arguments, checks them
+(raising PyTorch's errors) and calls rows of ember.ops. ``@public()`` registers a function as
+``ember.<name>`` and as ``Tensor.<name>``; ``inplace=True`` also makes ``Tensor.<name>_``,
+which runs the function and writes its result into the tensor (see ember.ops.op.inplace).
+"""
+
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..ops.op import inplace as _run_inplace
+
+FUNCTIONS: dict = {}  # name -> function exported as ember.<name>
+METHODS: dict = {}  # name -> function bound as Tensor.<name>
+
+
+def public(*aliases, method=True, function=True, inplace=False, snapshot=True):
+    """Register a public function under its name and ``aliases``.
+
+    ``snapshot=False`` says the function's formulas never read the input's old value, so its
+    in-place form needs no copy of it.
+    """
+
+    def register(fn):
+        for name in (fn.__name__,) + aliases:
+            if function:
+                FUNCTIONS[name] = fn
+            if method:
+                METHODS[name] = fn
+            if inplace:
+                METHODS[name + "_"] = _inplace_method(fn, name + "_", snapshot)
+        return fn
+
+    return register
+
+
+def tensor_arg(x, name, fn):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    return x
+
+
+class _Call:
+    """Adapts a public function call to the form ``ember.ops.op.inplace`` expects."""
+
+    __slots__ = ("fn", "args", "kwargs", "num_inputs", "saves_self")
+
+    def __init__(self, fn, args, kwargs, saves_self):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.num_inputs = 1
+        self.saves_self = saves_self
+
+    def __call__(self, target):
+        return self.fn(target, *self.args, **self.kwargs)
+
+
+def _inplace_method(fn, name, snapshot):
+    def method(self, *args, **kwargs):
+        return _run_inplace(_Call(fn, args, kwargs, snapshot), self)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place form of :meth:`Tensor.{name[:-1]}`."
+    return method
+
+
+def inplace_call(fn, target, *args, snapshot=True):
+    """Run ``fn(target, *args)`` and write the result into ``target``."""
+    return _run_inplace(_Call(fn, args, {}, snapshot), target)
+
+
+def bind():
+    """Attach every registered method to Tensor."""
+    for name, fn in METHODS.items():
+        setattr(Tensor, name, fn)
+
+
+from . import linalg, pointwise, reduction, shape, tensor_methods  # noqa: E402,F401
+
+bind()

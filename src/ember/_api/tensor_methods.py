@@ -1,0 +1,49 @@
+"""Tensor-only in-place methods that are not the in-place form of a function."""
+
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from . import inplace_call, public
+from .pointwise import add, where
+from .shape import expand
+
+
+@public(function=False)
+def zero_(self):
+    """Fill with zeros, in place."""
+    return fill_(self, 0)
+
+
+@public(function=False)
+def fill_(self, value):
+    """Fill with ``value``, in place (the old graph no longer reaches this tensor)."""
+    if isinstance(value, Tensor):
+        value = value.item()
+    if self._requires_grad and self.grad_fn is None and grad_mode.state.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    self._data[...] = value
+    self._bump_version()
+    if self.grad_fn is not None:
+        self.grad_fn = None
+        self._requires_grad = False
+    return self
+
+
+@public(function=False)
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    return inplace_call(_copy_from, self, src, snapshot=False)
+
+
+def _copy_from(target, src):
+    value = src if src.dtype is target.dtype else src.to(target.dtype)
+    if value.shape != target.shape:
+        value = expand(value, target.shape)
+    return add(target * 0, value)
+
+
+Tensor.where = lambda self, condition, other: where(condition, self, other)

@@ -1,0 +1,368 @@
+"""Creation functions: tensor, zeros, ones, arange, rand, ... and ember's random generator."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._tensor import Tensor, _check_device, _shape_args
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
+           "linspace", "logspace", "eye", "rand", "randn", "randint", "normal", "randperm",
+           "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
+           "randint_like", "manual_seed", "seed", "initial_seed", "Generator", "is_tensor",
+           "numel", "get_rng_state", "set_rng_state"]
+
+
+def _infer_dtype(data):
+    """PyTorch's inference: Python floats -> default float, ints -> int64, bools -> bool."""
+    if isinstance(data, np.ndarray):
+        return _dtype.from_numpy_dtype.get(data.dtype)
+    flat = data
+    kinds = set()
+    stack = [flat]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Tensor):
+            kinds.add(item.dtype)
+        elif isinstance(item, (bool, np.bool_)):
+            kinds.add("bool")
+        elif isinstance(item, (int, np.integer)):
+            kinds.add("int")
+        elif isinstance(item, (float, np.floating)):
+            kinds.add("float")
+        else:
+            raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    tensor_dtypes = [k for k in kinds if isinstance(k, _dtype.dtype)]
+    if "float" in kinds or any(d.is_floating_point for d in tensor_dtypes):
+        floats = [d for d in tensor_dtypes if d.is_floating_point]
+        return max(floats, key=lambda d: d.itemsize) if floats and "float" not in kinds else (
+            _dtype.get_default_dtype())
+    if "int" in kinds or any(d.category == 1 for d in tensor_dtypes):
+        return _dtype.int64
+    if kinds:
+        return _dtype.bool
+    return _dtype.get_default_dtype()
+
+
+def _to_array(data, dtype):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _unwrap_nested(data)
+    return np.array(data, dtype=dtype.np if dtype is not None else None)
+
+
+def _flat(data):
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            yield item
+
+
+def _unwrap_nested(data):
+    if isinstance(data, (list, tuple)):
+        return [_unwrap_nested(x) for x in data]
+    if isinstance(data, Tensor):
+        if data.numel() != 1 and data.ndim:
+            return data._data.tolist()
+        return data.item()
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (nested lists, numbers or an array).
+
+    >>> import ember
+    >>> ember.tensor([[1., 2.], [3., 4.]])
+    tensor([[1., 2.],
+            [3., 4.]])
+    """
+    _check_device(device)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    target = _dtype.to_dtype(dtype) if dtype is not None else _infer_dtype(
+        data._data if isinstance(data, Tensor) else data)
+    array = np.array(_to_array(data, None), dtype=target.np, copy=True)
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like :func:`tensor`, but shares memory with a tensor or array when no conversion is needed."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(_dtype.to_dtype(dtype))
+    if isinstance(data, np.ndarray) and data.dtype in _dtype.from_numpy_dtype:
+        if dtype is None or _dtype.to_dtype(dtype).np == data.dtype:
+            return Tensor._make(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares memory with a NumPy array (changes show through both ways)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if array.dtype not in _dtype.from_numpy_dtype:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype}. The only "
+                        "supported types are: float64, float32, float16, int64, int32, int16, "
+                        "int8, uint8, and bool.")
+    return Tensor._make(array)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:  # noqa: A002
+    return input.numel()
+
+
+def _factory(array, requires_grad):
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _resolve(dtype, default=None):
+    if dtype is None:
+        return default if default is not None else _dtype.get_default_dtype()
+    return _dtype.to_dtype(dtype)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    _check_device(device)
+    return _factory(np.zeros(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    _check_device(device)
+    return _factory(np.ones(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None):
+    _check_device(device)
+    return _factory(np.empty(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
+    _check_device(device)
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value)
+    return _factory(np.full(_shape_args((size,), "size"), fill_value, _resolve(dtype).np),
+                    requires_grad)
+
+
+def _like(input, dtype):  # noqa: A002
+    return input.shape, (input.dtype if dtype is None else _dtype.to_dtype(dtype))
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return zeros(shape, dtype=d, requires_grad=requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return ones(shape, dtype=d, requires_grad=requires_grad)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return empty(shape, dtype=d, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,  # noqa: A002
+              memory_format=None):
+    shape, d = _like(input, dtype)
+    return full(shape, fill_value, dtype=d, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Values from ``start`` up to (not including) ``end`` in steps of ``step``."""
+    _check_device(device)
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        floating = any(isinstance(v, float) for v in values)
+        dtype = _dtype.get_default_dtype() if floating else _dtype.int64
+    dtype = _dtype.to_dtype(dtype)
+    start, end, step = values
+    count = max(0, math.ceil((end - start) / step))
+    array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
+    return _factory(array, requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+    _check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    array = np.linspace(start, end, steps).astype(_resolve(dtype).np)
+    return _factory(array, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    array = np.logspace(start, end, steps, base=base).astype(_resolve(dtype).np)
+    return _factory(array, requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
+    _check_device(device)
+    return _factory(np.eye(n, n if m is None else m, dtype=_resolve(dtype).np), requires_grad)
+
+
+# --- random numbers -------------------------------------------------------------------------------
+_DEFAULT_SEED = 67280421310721  # PyTorch's default seed; the streams differ, the habit is kept
+
+
+class Generator:
+    """ember's random generator (a NumPy PCG64 stream). ``manual_seed`` makes runs repeatable."""
+
+    def __init__(self, device="cpu"):
+        self._seed = _DEFAULT_SEED
+        self.rng = np.random.Generator(np.random.PCG64(self._seed))
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self.rng = np.random.Generator(np.random.PCG64(self._seed))
+        return self
+
+    def seed(self):
+        return self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63))._seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        return self.rng.bit_generator.state
+
+    def set_state(self, state):
+        self.rng.bit_generator.state = state
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed) -> Generator:
+    """Seed ember's default generator."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)
+
+
+def _rng(generator):
+    return (generator or default_generator).rng
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Uniform samples on [0, 1)."""
+    _check_device(device)
+    d = _resolve(dtype)
+    array = _rng(generator).random(_shape_args(size, "size"), dtype=np.float64).astype(d.np)
+    return _factory(array, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Standard normal samples."""
+    _check_device(device)
+    d = _resolve(dtype)
+    shape = _shape_args(size, "size")
+    if d.np in (np.float32, np.float64):
+        array = _rng(generator).standard_normal(shape, dtype=d.np)
+    else:
+        array = _rng(generator).standard_normal(shape).astype(d.np)
+    return _factory(array, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False):
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing 1 required positional argument: 'size'")
+    d = _resolve(dtype, _dtype.int64)
+    array = _rng(generator).integers(low, high, size=_shape_args((size,), "size")).astype(d.np)
+    return _factory(array, requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    d = _resolve(dtype, _dtype.int64)
+    return _factory(_rng(generator).permutation(n).astype(d.np), requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False):
+    """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers with ``size``."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    if size is None:
+        if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+            raise TypeError("normal() received an invalid combination of arguments: give "
+                            "mean/std as tensors or pass size")
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        d = next(x.dtype for x in (mean, std) if isinstance(x, Tensor))
+    else:
+        shape = _shape_args((size,), "size")
+        d = _resolve(dtype)
+    array = (m + s * _rng(generator).standard_normal(shape)).astype(d.np)
+    return _factory(array, requires_grad)
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return rand(shape, dtype=d, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return randn(shape, dtype=d, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    shape, d = _like(input, dtype)
+    return randint(low, high, shape, dtype=d)
+
+
+def _legacy_tensor(*args, **kwargs):
+    """``ember.Tensor(2, 3)`` (uninitialised float data) or ``ember.Tensor([1, 2])`` (data)."""
+    if not args:
+        return Tensor._make(np.empty((0,), _dtype.get_default_dtype().np))
+    if builtins.all(isinstance(a, (int, np.integer)) for a in args):
+        return Tensor._make(np.zeros(args, _dtype.get_default_dtype().np))
+    data = args[0]
+    if isinstance(data, Tensor):
+        return data.detach()
+    return tensor(data, dtype=_dtype.get_default_dtype())

@@ -1,0 +1,98 @@
+"""Graph nodes: what a non-leaf tensor's ``grad_fn`` is.
+
+A :class:`Node` knows the edges to the nodes of its inputs (``next_functions``, as PyTorch shows
+them) and how to turn the gradients of its outputs into gradients of its inputs (``apply``).
+Nodes never hold the tensors they produced, so tensors and nodes form no reference cycles; see
+Note [Saved values] in docs/notes.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward."
+)
+
+
+class Node:
+    """Base of every graph node. Subclasses are named as PyTorch names them (``MulBackward0``).
+
+    ``next_functions`` is a tuple of ``(node, output_nr)`` edges, one per input, with
+    ``(None, 0)`` for inputs that need no gradient. ``apply(grads, create_graph)`` takes one
+    gradient per output and returns one per input (``None`` where none is needed). With
+    ``create_graph`` the gradients are Tensors and the node records its own work; otherwise they
+    are backend arrays.
+    """
+
+    __slots__ = ("next_functions", "_sequence_nr", "_tensor_hooks", "_retained", "__weakref__")
+
+    num_outputs = 1
+
+    def __init__(self):
+        self._sequence_nr = next(_sequence)
+        self._tensor_hooks = None  # {output_nr: [hook, ...]} from Tensor.register_hook
+        self._retained = None  # {output_nr: weakref to the tensor} from Tensor.retain_grad
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def apply(self, grads, create_graph):
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Free saved buffers (called by the engine unless ``retain_graph``)."""
+
+    def _add_tensor_hook(self, output_nr, hook):
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        self._tensor_hooks.setdefault(output_nr, []).append(hook)
+
+    def _retain(self, output_nr, tensor):
+        if self._retained is None:
+            self._retained = {}
+        self._retained[output_nr] = weakref.ref(tensor)
+
+    def metadata(self):
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def __call__(self, *grads):
+        return self.apply(list(grads), False)
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf that requires grad: adds incoming gradients into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        super().__init__()
+        self.variable = variable
+        self.next_functions = ()
+
+    def apply(self, grads, create_graph):
+        # The engine calls accumulate() itself; this exists for completeness.
+        return ()
+
+
+def accumulator(tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made once and then shared while anything holds it.
+
+    The tensor keeps only a weak reference, so leaf and node form no cycle (PyTorch does the same).
+    """
+    ref = tensor._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(node)
+    return node

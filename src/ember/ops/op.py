@@ -1,0 +1,439 @@
+"""The op table's machinery: how a row becomes a callable op and a graph node.
+
+An op is declared once with :func:`defop`: the PyTorch node name, the forward on backend arrays,
+and one derivative formula per differentiable input, side by side::
+
+    mul = defop("MulBackward0", inputs="self other", promote="binary", broadcast=True,
+                forward=lambda self, other: self * other,
+                self=lambda grad, other: grad * other,
+                other=lambda grad, self: grad * self)
+
+A formula's parameter names say what the node saves: an input's name (``self``, ``other``) keeps
+that input, ``result`` keeps the output's array, ``<input>_shape`` keeps only a shape, and any
+other name is one of the forward's non-tensor arguments (``dim``, ``keepdim``, ``exponent``).
+Formulas use only operators and :mod:`ember.ops.formula`, so the same formula runs on arrays
+in an ordinary backward and on Tensors (recording a graph) with ``create_graph=True``.
+See Note [Saved values] in docs/notes.md.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.graph import FREED_MESSAGE, Node, accumulator
+from ..backend import xp
+from . import formula
+
+_grad_state = grad_mode.state
+_float_dtypes = frozenset(d.np for d in _dtype.ALL if d.is_floating_point)
+
+
+class SavedTensor:
+    """An input saved for backward, with the version it had (to detect in-place changes)."""
+
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+        self.version = tensor._version
+
+    def unpack(self, node, create_graph):
+        tensor = self.tensor
+        if tensor._version != self.version:
+            raise RuntimeError(_modified_message(tensor, self.version, node))
+        return tensor if create_graph else tensor._data
+
+
+class SavedResult:
+    """The op's own output, kept as an array (never the Tensor: no cycle through the node)."""
+
+    __slots__ = ("array", "counter", "version", "output_nr")
+
+    def __init__(self, tensor, output_nr=0):
+        self.array = tensor._data
+        self.counter = tensor._version_counter()
+        self.version = self.counter[0]
+        self.output_nr = output_nr
+
+    def unpack(self, node, create_graph):
+        if self.counter[0] != self.version:
+            raise RuntimeError(_modified_message(Tensor._make(self.array), self.version, node,
+                                                 self.counter[0]))
+        if create_graph:
+            return Tensor._make(self.array, True, node, self.output_nr)
+        return self.array
+
+
+def _modified_message(tensor, expected, node, actual=None):
+    actual = tensor._version if actual is None else actual
+    shape = list(tensor.shape)
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{tensor.dtype._legacy} {shape}], which is an input or output of "
+        f"{node.name()}, is at version {actual}; expected version {expected} instead. Hint: "
+        "the backtrace further above shows the operation that failed to compute its gradient."
+    )
+
+
+class OpNode(Node):
+    """A node made by an op row. Its class is named after the row (``MulBackward0``)."""
+
+    __slots__ = ("_saved", "_shapes", "_dtypes")
+    op: Op
+
+    def apply(self, grads, create_graph):
+        op = self.op
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        values = [s.unpack(self, create_graph) if type(s) in _SAVED_TYPES else s for s in saved]
+        if op.num_outputs == 1:
+            grad = grads[0]
+        else:
+            grad = tuple(self._zeros_for_missing(grads, create_graph))
+        results = []
+        shapes = self._shapes
+        for i, (child, _) in enumerate(self.next_functions):
+            formula_fn = op.derivatives[i]
+            if child is None or formula_fn is None:
+                results.append(None)
+                continue
+            g = formula_fn(grad, *[values[j] for j in op.argument_slots[i]])
+            if shapes is not None:
+                shape = shapes[i]
+                if shape is not None and g.shape != shape:
+                    g = formula.sum_to(g, shape)
+            if self._dtypes is not None and self._dtypes[i] is not None:
+                g = formula.cast(g, self._dtypes[i])
+            results.append(g)
+        return results
+
+    def _zeros_for_missing(self, grads, create_graph):
+        for grad, (shape, dtype) in zip(grads, self._dtypes_out()):
+            if grad is None:
+                zeros = xp.zeros(shape, dtype)
+                grad = Tensor._make(zeros) if create_graph else zeros
+            yield grad
+
+    def _dtypes_out(self):
+        return self._saved[-1]
+
+    def release(self):
+        if self.op.saves_tensors and self._saved is not None:
+            self._saved = None
+
+    def __getattr__(self, name):
+        # PyTorch exposes what a node saved as _saved_<name>.
+        if name.startswith("_saved_"):
+            key = name[len("_saved_"):]
+            op = type(self).op
+            if key in op.saved_names:
+                saved = object.__getattribute__(self, "_saved")
+                if saved is None:
+                    raise RuntimeError(FREED_MESSAGE)
+                value = saved[op.saved_names.index(key)]
+                if type(value) in _SAVED_TYPES:
+                    value = value.unpack(self, True)
+                    return value.detach() if isinstance(value, Tensor) else value
+                return value
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def metadata(self):
+        return {"saved": type(self).op.saved_names}
+
+
+_SAVED_TYPES = (SavedTensor, SavedResult)
+_NUMBER_TYPES = (int, float, xp.generic)
+
+
+class Op:
+    """One row of the op table. Call it with tensor inputs first, then non-tensor arguments."""
+
+    def __init__(self, name, forward, inputs, promote, broadcast, view, outputs, derivatives):
+        self.name = name
+        self.forward = forward
+        self.input_names = tuple(inputs.split())
+        self.num_inputs = len(self.input_names)
+        self.promote = promote
+        self.broadcast = broadcast
+        self.view = view
+        self.num_outputs = outputs
+        signature = inspect.signature(forward).parameters
+        parameters = list(signature)
+        self.attribute_names = tuple(p for p in parameters if p not in self.input_names)
+        self.attribute_defaults = tuple(signature[p].default for p in self.attribute_names)
+        unknown = set(derivatives) - set(self.input_names)
+        if unknown:
+            raise TypeError(f"{name}: derivatives for unknown inputs {sorted(unknown)}")
+        self.derivatives = tuple(derivatives.get(n) for n in self.input_names)
+        self.differentiable = any(d is not None for d in self.derivatives)
+
+        # What the node saves: the union of the names the formulas ask for, in order.
+        saved = []
+        for d in self.derivatives:
+            if d is not None:
+                for arg in list(inspect.signature(d).parameters)[1:]:
+                    if arg not in saved:
+                        saved.append(arg)
+        for arg in saved:
+            known = (arg == "result" or arg in self.input_names or arg in self.attribute_names
+                     or (arg.endswith("_shape") and arg[:-6] in self.input_names))
+            if not known:
+                raise TypeError(f"{name}: a formula asks for {arg!r}, which the op does not have")
+        self.saved_names = tuple(saved)
+        self.argument_slots = tuple(
+            tuple(saved.index(a) for a in list(inspect.signature(d).parameters)[1:])
+            if d is not None else () for d in self.derivatives)
+        self.saves_tensors = any(a == "result" or a in self.input_names for a in saved)
+        self.saves_self = "self" in saved and self.input_names[:1] == ("self",)
+        self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
+        self.node_class.__module__ = "ember.autograd.graph"
+
+    def __repr__(self):
+        return f"<op {self.name}>"
+
+    def __call__(self, *args):
+        num_inputs = self.num_inputs
+        arrays = list(args)
+        requires_grad = False
+        tensors = 0
+        for i in range(num_inputs):
+            x = args[i]
+            if type(x) is Tensor or isinstance(x, Tensor):
+                arrays[i] = x._data
+                requires_grad = requires_grad or x._requires_grad
+                tensors += 1
+            elif x is not None and not isinstance(x, _NUMBER_TYPES):
+                raise TypeError(
+                    f"{self.public_name()}(): argument '{self.input_names[i]}' must be Tensor, "
+                    f"not {type(x).__name__}")
+        if self.promote is not None:
+            _promote(self.promote, args, arrays, num_inputs)
+        out = self.forward(*arrays)
+        requires_grad = requires_grad and _grad_state.enabled and self.differentiable
+        if self.num_outputs == 1:
+            result = Tensor._make(out if type(out) is xp.ndarray else xp.asarray(out))
+            results = (result,)
+        else:
+            results = tuple(Tensor._make(o if type(o) is xp.ndarray else xp.asarray(o))
+                            for o in out)
+            result = results
+        if self.view:
+            base = args[0]
+            for r in results:
+                r._share_version(base)
+        if requires_grad:
+            self._record(args, results)
+        return result
+
+    def on(self, *args):
+        """Run on arrays (no graph) or on Tensors (recorded): how a formula uses another row."""
+        for i in range(self.num_inputs):
+            if isinstance(args[i], Tensor):
+                return self(*args)
+        return self.forward(*args)
+
+    def public_name(self):
+        name = self.name
+        for suffix in ("Backward0", "Backward1", "Backward2"):
+            name = name.replace(suffix, "")
+        return name.lower()
+
+    def _record(self, args, results):
+        node = self.node_class()
+        edges = []
+        for i in range(self.num_inputs):
+            x = args[i]
+            if isinstance(x, Tensor) and x._requires_grad and self.derivatives[i] is not None:
+                fn = x.grad_fn
+                edges.append((fn, x._output_nr) if fn is not None else (accumulator(x), 0))
+            else:
+                edges.append((None, 0))
+        node.next_functions = tuple(edges)
+        saved = []
+        for name in self.saved_names:
+            if name == "result":
+                saved.append(SavedResult(results[0]) if len(results) == 1
+                             else tuple(SavedResult(r, i) for i, r in enumerate(results)))
+            elif name in self.input_names:
+                x = args[self.input_names.index(name)]
+                saved.append(SavedTensor(x) if isinstance(x, Tensor) else x)
+            elif name.endswith("_shape") and name[:-6] in self.input_names:
+                x = args[self.input_names.index(name[:-6])]
+                saved.append(x.shape if isinstance(x, Tensor) else ())
+            else:
+                position = self.attribute_names.index(name)
+                saved.append(args[self.num_inputs + position]
+                             if self.num_inputs + position < len(args)
+                             else self.attribute_defaults[position])
+        if self.num_outputs > 1:
+            saved.append(tuple((r.shape, r._data.dtype) for r in results))
+        node._saved = tuple(saved)
+        shapes = dtypes = None
+        if self.broadcast:
+            out_shape = results[0]._data.shape
+            shapes = tuple(x.shape if isinstance(x, Tensor) and x.shape != out_shape else None
+                           for x in args[:self.num_inputs])
+            out_dtype = results[0]._data.dtype
+            dtypes = tuple(x._data.dtype if isinstance(x, Tensor) and x._data.dtype != out_dtype
+                           and x._requires_grad else None for x in args[:self.num_inputs])
+            if not any(shapes):
+                shapes = None
+            if not any(d is not None for d in dtypes):
+                dtypes = None
+        node._shapes = shapes
+        node._dtypes = dtypes
+        for i, r in enumerate(results):
+            if r._data.dtype in _float_dtypes:
+                r._requires_grad = True
+                r.grad_fn = node
+                r._output_nr = i
+
+
+def _promote(kind, args, arrays, num_inputs):
+    """Cast input arrays to the dtype PyTorch's promotion gives (NumPy's rules differ)."""
+    if num_inputs == 1:
+        if kind == "float" and arrays[0].dtype not in _float_dtypes:
+            arrays[0] = arrays[0].astype(_dtype.get_default_dtype().np)
+        return
+    first, second = arrays[0], arrays[1]
+    first_type = type(first)
+    second_type = type(second)
+    if first_type is xp.ndarray and (second_type is float or second_type is int) \
+            and first.dtype in _float_dtypes:
+        return  # NumPy keeps a float array's dtype against a Python number, as PyTorch does
+    if first_type is xp.ndarray and second_type is xp.ndarray:
+        if first.dtype is second.dtype or first.dtype == second.dtype:
+            if kind == "float" and first.dtype not in _float_dtypes:
+                target = _dtype.get_default_dtype().np
+                arrays[0], arrays[1] = first.astype(target), second.astype(target)
+            return
+    target = _dtype.result_type(*args[:num_inputs])
+    if kind == "float" and not target.is_floating_point:
+        target = _dtype.get_default_dtype()
+    target = target.np
+    for i in range(num_inputs):
+        a = arrays[i]
+        if type(a) is xp.ndarray:
+            if a.dtype != target:
+                arrays[i] = a.astype(target)
+        elif a is not None:
+            # Python numbers take part as 0-d arrays of the result dtype.
+            arrays[i] = xp.asarray(a, dtype=target)
+
+
+def defop(name, forward, inputs="self", promote=None, broadcast=False, view=False, outputs=1,
+          **derivatives):
+    """Declare an op: PyTorch node name, forward on arrays, one formula per differentiable input.
+
+    ``promote``: None (no dtype change), ``"binary"`` (PyTorch type promotion across inputs) or
+    ``"float"`` (the same, then integer results become the default float dtype).
+    ``broadcast``: reduce each input's gradient back to its shape. ``view``: the result shares
+    the input's storage and version counter. ``outputs``: how many tensors forward returns.
+    """
+    return Op(name, forward, inputs, promote, broadcast, view, outputs, derivatives)
+
+
+def inplace(op, target, *args):
+    """Run ``op`` in place on ``target``: ``x.add_(y)``, ``x += y``, ``x[i] = v``.
+
+    The out-of-place op computes the value and the node; the value is written into ``target``'s
+    storage, its version bumps, and a target that requires grad takes the new node as grad_fn.
+    """
+    grad_on = _grad_state.enabled
+    if grad_on and target._requires_grad and target.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    others = args[:op.num_inputs - 1] if args else getattr(op, "args", ())
+    tracked = grad_on and (target._requires_grad or any(
+        isinstance(a, Tensor) and a._requires_grad for a in others))
+    if tracked and target._base is not None and target._base._requires_grad:
+        raise RuntimeError(
+            "ember does not yet support in-place operations on a view of a tensor that "
+            "requires grad; apply the operation to the base tensor or use an out-of-place op")
+    source = target
+    if tracked and op.saves_self:
+        # The formula needs the value from before the write: save a snapshot of it.
+        source = target._shallow_copy(target._data.copy())
+    result = op(source, *args)
+    value = result._data
+    if value.dtype != target._data.dtype:
+        result_dtype = _dtype.from_numpy_dtype[value.dtype]
+        if result_dtype.category > target.dtype.category:
+            raise RuntimeError(f"result type {result_dtype._legacy[:-6]} can't be cast to the "
+                               f"desired output type {target.dtype._legacy[:-6]}")
+    if value.shape != target._data.shape:
+        raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
+                           f"shape {list(value.shape)}")
+    xp.copyto(target._data, value, casting="unsafe")
+    target._bump_version()
+    node = result.grad_fn
+    if node is not None and tracked:
+        target.grad_fn = node
+        target._requires_grad = True
+        target._output_nr = 0
+        if node._saved is not None:
+            node._saved = tuple(_retarget(s, target) for s in node._saved)
+    return target
+
+
+def _retarget(saved, target):
+    """A saved result of an in-place op is the target's storage from now on."""
+    if type(saved) is SavedResult:
+        fresh = SavedResult.__new__(SavedResult)
+        fresh.array = target._data
+        fresh.counter = target._version_counter()
+        fresh.version = fresh.counter[0]
+        fresh.output_nr = 0
+        return fresh
+    return saved
+
+
+class VariadicNode(Node):
+    """The node of a variadic row (``cat``, ``stack``): one edge per tensor in the list."""
+
+    __slots__ = ("_shapes", "_attributes")
+    op: VariadicOp
+
+    def apply(self, grads, create_graph):
+        grad = grads[0]
+        derivative = self.op.derivative
+        return [None if child is None else derivative(grad, i, self._shapes, *self._attributes)
+                for i, (child, _) in enumerate(self.next_functions)]
+
+
+class VariadicOp:
+    """A row over a list of tensors: ``forward(arrays, *attributes)`` and
+    ``derivative(grad, index, shapes, *attributes)`` giving the gradient of tensor ``index``."""
+
+    def __init__(self, name, forward, derivative):
+        self.name = name
+        self.forward = forward
+        self.derivative = derivative
+        self.node_class = type(name, (VariadicNode,), {"__slots__": (), "op": self})
+        self.node_class.__module__ = "ember.autograd.graph"
+
+    def __call__(self, tensors, *attributes):
+        target = _dtype.result_type(*tensors).np if len(tensors) > 1 else None
+        arrays = [t._data if target is None or t._data.dtype == target else t._data.astype(target)
+                  for t in tensors]
+        result = Tensor._make(xp.asarray(self.forward(arrays, *attributes)))
+        if _grad_state.enabled and any(t._requires_grad for t in tensors) \
+                and result._data.dtype in _float_dtypes:
+            node = self.node_class()
+            node.next_functions = tuple(
+                ((t.grad_fn, t._output_nr) if t.grad_fn is not None else (accumulator(t), 0))
+                if t._requires_grad else (None, 0) for t in tensors)
+            node._shapes = tuple(t._data.shape for t in tensors)
+            node._attributes = attributes
+            result._requires_grad = True
+            result.grad_fn = node
+        return result
+
+
+def defop_variadic(name, forward, derivative):
+    """Declare a row over a list of tensors (see :class:`VariadicOp`)."""
+    return VariadicOp(name, forward, derivative)
