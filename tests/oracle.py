@@ -29,7 +29,7 @@ def to_numpy(x):
     if isinstance(x, ember.Tensor):
         return x.detach()._data
     if torch is not None and isinstance(x, torch.Tensor):
-        return x.detach().numpy()
+        return x.detach().numpy(force=True)  # force: PyTorch may return a ZeroTensor
     return np.asarray(x)
 
 

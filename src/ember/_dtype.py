@@ -135,6 +135,8 @@ def result_type(*operands) -> dtype:
     levels: list[dtype | None] = [None, None, None]  # dimensioned, zero-dim, python number
     for x in operands:
         d = getattr(x, "dtype", None)
+        if isinstance(d, np.dtype):
+            d = from_numpy_dtype[d]
         if isinstance(d, dtype):
             level = 0 if x.ndim else 1
         else:

@@ -64,7 +64,7 @@ def _prepare(inputs):
     prepared = []
     for x in inputs:
         if isinstance(x, Tensor):
-            copy = Tensor._make(np.ascontiguousarray(x._data).copy())
+            copy = Tensor._make(np.array(x._data, copy=True, order="C"))
             copy._requires_grad = x._requires_grad
             prepared.append(copy)
         else:

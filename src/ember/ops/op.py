@@ -206,13 +206,19 @@ class Op:
                 arrays[i] = x._data
                 requires_grad = requires_grad or x._requires_grad
                 tensors += 1
-            elif x is not None and not isinstance(x, _NUMBER_TYPES):
+            elif x is not None and type(x) is not xp.ndarray and not isinstance(x, _NUMBER_TYPES):
+                # (arrays are allowed: formulas pass constants such as masks this way)
                 raise TypeError(
                     f"{self.public_name()}(): argument '{self.input_names[i]}' must be Tensor, "
                     f"not {type(x).__name__}")
         if self.promote is not None:
             _promote(self.promote, args, arrays, num_inputs)
-        out = self.forward(*arrays)
+        try:
+            out = self.forward(*arrays)
+        except ValueError as error:
+            if self.broadcast:
+                raise _broadcast_error(arrays[:num_inputs]) from error
+            raise
         requires_grad = requires_grad and _grad_state.enabled and self.differentiable
         if self.num_outputs == 1:
             result = Tensor._make(out if type(out) is xp.ndarray else xp.asarray(out))
@@ -291,6 +297,21 @@ class Op:
                 r._requires_grad = True
                 r.grad_fn = node
                 r._output_nr = i
+
+
+def _broadcast_error(arrays):
+    """PyTorch's message for shapes that do not broadcast, naming the first clashing dim."""
+    shapes = [getattr(a, "shape", ()) for a in arrays if a is not None]
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    for dim in range(ndim - 1, -1, -1):
+        sizes = [s[dim] for s in padded]
+        big = [s for s in sizes if s != 1]
+        if len(set(big)) > 1:
+            first, second = big[0], big[1]
+            return RuntimeError(f"The size of tensor a ({first}) must match the size of tensor b "
+                                f"({second}) at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {shapes} cannot be broadcast together")
 
 
 def _promote(kind, args, arrays, num_inputs):

@@ -85,8 +85,9 @@ pow_scalar_base = defop(
 )
 
 # --- unary math ---------------------------------------------------------------------------------
+sign = defop("SignBackward0", forward=xp.sign, self=lambda grad: grad * 0)
 abs = defop("AbsBackward0", forward=xp.abs,  # noqa: A001
-            self=lambda grad, self: grad * F.sign(F.detached(self)))
+            self=lambda grad, self: grad * sign.on(self))
 exp = defop("ExpBackward0", promote="float", forward=xp.exp,
             self=lambda grad, result: grad * result)
 log = defop("LogBackward0", promote="float", forward=xp.log,
@@ -108,11 +109,11 @@ def _sigmoid(x):
 
 sigmoid = defop("SigmoidBackward0", promote="float", forward=_sigmoid,
                 self=lambda grad, result: grad * result * (1 - result))
-# relu's gradient masks by the *result*, so the node keeps the output only. At 0 the subgradient
-# is 0, as in PyTorch.
+# relu's gradient masks by the *result*, so the node keeps the output only: sign(result) is
+# exactly the mask (result >= 0), and being a row of its own (with a zero derivative) it keeps
+# the second-order graph connected, as PyTorch's is. At 0 the subgradient is 0, as in PyTorch.
 relu = defop("ReluBackward0", forward=lambda self: xp.maximum(self, 0, dtype=self.dtype),
-             self=lambda grad, result: grad * (F.detached(result) > 0))
-sign = defop("SignBackward0", forward=xp.sign, self=lambda grad: grad * 0)
+             self=lambda grad, result: grad * sign.on(result))
 
 
 def _clamp(self, min, max):  # noqa: A002 (PyTorch's argument names)
