@@ -105,8 +105,17 @@ class Tensor:
     tensor([5.])
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_vc", "_base",
-                 "_hooks", "_accumulator", "_retains_grad", "__weakref__")
+    # The three fields every op result sets are slots; the rest are class-level defaults that
+    # an instance overrides (in its lazily created __dict__) only when it needs to, which keeps
+    # building an op result down to three stores. See Note [Hot path] in docs/notes.md.
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _grad = None
+    _vc = None  # version counter: a one-element list shared by a base and its views
+    _base = None  # the tensor this one is a view of
+    _hooks = None  # gradient hooks of a leaf
+    _accumulator = None  # weak reference to the leaf's AccumulateGrad node
+    _retains_grad = False
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, *args, **kwargs):
@@ -122,13 +131,8 @@ class Tensor:
         t._data = data
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._output_nr = output_nr
-        t._grad = None
-        t._vc = None
-        t._base = None
-        t._hooks = None
-        t._accumulator = None
-        t._retains_grad = False
+        if output_nr:
+            t._output_nr = output_nr
         return t
 
     # --- version counter and views -------------------------------------------------------------
@@ -555,8 +559,11 @@ class Tensor:
 
 
 def _init_from(target, source):
-    for name in Tensor.__slots__[:-1]:
-        setattr(target, name, getattr(source, name))
+    """Make ``target`` (e.g. a Parameter being built) carry ``source``'s data and autograd state."""
+    target._data = source._data
+    target._requires_grad = source._requires_grad
+    target.grad_fn = source.grad_fn
+    target.__dict__.update(source.__dict__)
 
 
 def _rebuild(data, requires_grad):

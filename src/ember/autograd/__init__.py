@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numpy import ones as _ones
+
 from .._tensor import Tensor
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .graph import Node
@@ -28,7 +30,7 @@ def _seed_gradients(outputs, grad_outputs, create_graph, caller):
             if not out.is_floating_point():
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            seed = out._data.dtype.type(1) * __import__("numpy").ones_like(out._data)
+            seed = _ones(out._data.shape, out._data.dtype)
             seeds.append(Tensor._make(seed) if create_graph else seed)
             continue
         if not isinstance(g, Tensor):

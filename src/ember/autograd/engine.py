@@ -55,20 +55,18 @@ def _accumulate(variable, grad, create_graph):
 
 
 def _graph_nodes(roots):
-    """Dependency counts of every node reachable from ``roots`` (iterative)."""
-    dependencies = {}
-    stack = [node for node in roots]
-    seen = set(stack)
+    """Dependency counts (edges into each node) of every node reachable from ``roots``."""
+    dependencies = dict.fromkeys(roots, 0)
+    stack = list(dependencies)
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            dependencies[child] = dependencies.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return dependencies, seen
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                if child in dependencies:
+                    dependencies[child] += 1
+                else:
+                    dependencies[child] = 1
+                    stack.append(child)
+    return dependencies
 
 
 def _needed_nodes(seen, targets):
@@ -118,10 +116,10 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
     root_nodes = list(dict.fromkeys(node for node, _, _ in roots))
-    dependencies, seen = _graph_nodes(root_nodes)
+    dependencies = _graph_nodes(root_nodes)
     needed = None
     if inputs is not None:
-        needed = _needed_nodes(seen, [node for node, _ in captures])
+        needed = _needed_nodes(dependencies, [node for node, _ in captures])
         dependencies = {}
         for node in needed:
             for child, _ in node.next_functions:

@@ -32,14 +32,15 @@ class Node:
     are backend arrays.
     """
 
-    __slots__ = ("next_functions", "_sequence_nr", "_tensor_hooks", "_retained", "__weakref__")
-
+    # Rarely set fields are class-level defaults (an instance stores its own in __dict__ only
+    # when a hook is registered), so making a node costs two stores.
+    __slots__ = ("next_functions", "_sequence_nr", "__dict__", "__weakref__")
     num_outputs = 1
+    _tensor_hooks = None  # {output_nr: [hook, ...]} from Tensor.register_hook
+    _retained = None  # {output_nr: weakref to the tensor} from Tensor.retain_grad
 
     def __init__(self):
         self._sequence_nr = next(_sequence)
-        self._tensor_hooks = None  # {output_nr: [hook, ...]} from Tensor.register_hook
-        self._retained = None  # {output_nr: weakref to the tensor} from Tensor.retain_grad
 
     def name(self) -> str:
         return type(self).__name__

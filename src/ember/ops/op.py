@@ -23,7 +23,7 @@ import inspect
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import FREED_MESSAGE, Node, accumulator
+from ..autograd.graph import FREED_MESSAGE, Node, _sequence, accumulator
 from ..backend import xp
 from . import formula
 
@@ -81,15 +81,21 @@ def _modified_message(tensor, expected, node, actual=None):
 class OpNode(Node):
     """A node made by an op row. Its class is named after the row (``MulBackward0``)."""
 
-    __slots__ = ("_saved", "_shapes", "_dtypes")
+    __slots__ = ("_saved",)
     op: Op
+    _shapes = None  # input shapes where they differ from the output's (broadcasting)
+    _dtypes = None  # input dtypes where they differ from the output's (promotion)
 
     def apply(self, grads, create_graph):
         op = self.op
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        values = [s.unpack(self, create_graph) if type(s) in _SAVED_TYPES else s for s in saved]
+        if op.saves_tensors:
+            values = [s.unpack(self, create_graph) if type(s) in _SAVED_TYPES else s
+                      for s in saved]
+        else:
+            values = saved
         if op.num_outputs == 1:
             grad = grads[0]
         else:
@@ -146,6 +152,9 @@ class OpNode(Node):
 
 
 _SAVED_TYPES = (SavedTensor, SavedResult)
+_INPUT, _RESULT, _SHAPE, _ATTRIBUTE = range(4)
+_NO_EDGE = (None, 0)
+_new = object.__new__
 _NUMBER_TYPES = (int, float, xp.generic)
 
 
@@ -184,6 +193,18 @@ class Op:
             if not known:
                 raise TypeError(f"{name}: a formula asks for {arg!r}, which the op does not have")
         self.saved_names = tuple(saved)
+        # How to fetch each saved value at record time: (kind, position in the call's args).
+        plan = []
+        for arg in saved:
+            if arg == "result":
+                plan.append((_RESULT, 0))
+            elif arg in self.input_names:
+                plan.append((_INPUT, self.input_names.index(arg)))
+            elif arg in self.attribute_names:
+                plan.append((_ATTRIBUTE, self.num_inputs + self.attribute_names.index(arg)))
+            else:
+                plan.append((_SHAPE, self.input_names.index(arg[:-6])))
+        self.save_plan = tuple(plan)
         self.argument_slots = tuple(
             tuple(saved.index(a) for a in list(inspect.signature(d).parameters)[1:])
             if d is not None else () for d in self.derivatives)
@@ -199,13 +220,12 @@ class Op:
         num_inputs = self.num_inputs
         arrays = list(args)
         requires_grad = False
-        tensors = 0
         for i in range(num_inputs):
             x = args[i]
             if type(x) is Tensor or isinstance(x, Tensor):
                 arrays[i] = x._data
-                requires_grad = requires_grad or x._requires_grad
-                tensors += 1
+                if x._requires_grad:
+                    requires_grad = True
             elif x is not None and type(x) is not xp.ndarray and not isinstance(x, _NUMBER_TYPES):
                 # (arrays are allowed: formulas pass constants such as masks this way)
                 raise TypeError(
@@ -219,9 +239,13 @@ class Op:
             if self.broadcast:
                 raise _broadcast_error(arrays[:num_inputs]) from error
             raise
-        requires_grad = requires_grad and _grad_state.enabled and self.differentiable
         if self.num_outputs == 1:
-            result = Tensor._make(out if type(out) is xp.ndarray else xp.asarray(out))
+            if type(out) is not xp.ndarray:
+                out = xp.asarray(out)
+            result = _new(Tensor)
+            result._data = out
+            result._requires_grad = False
+            result.grad_fn = None
             results = (result,)
         else:
             results = tuple(Tensor._make(o if type(o) is xp.ndarray else xp.asarray(o))
@@ -231,7 +255,7 @@ class Op:
             base = args[0]
             for r in results:
                 r._share_version(base)
-        if requires_grad:
+        if requires_grad and _grad_state.enabled and self.differentiable:
             self._record(args, results)
         return result
 
@@ -249,54 +273,61 @@ class Op:
         return name.lower()
 
     def _record(self, args, results):
-        node = self.node_class()
+        node = _new(self.node_class)
+        node._sequence_nr = next(_sequence)
         edges = []
+        derivatives = self.derivatives
         for i in range(self.num_inputs):
             x = args[i]
-            if isinstance(x, Tensor) and x._requires_grad and self.derivatives[i] is not None:
+            if isinstance(x, Tensor) and x._requires_grad and derivatives[i] is not None:
                 fn = x.grad_fn
                 edges.append((fn, x._output_nr) if fn is not None else (accumulator(x), 0))
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
         node.next_functions = tuple(edges)
         saved = []
-        for name in self.saved_names:
-            if name == "result":
+        for kind, index in self.save_plan:
+            if kind == _INPUT:
+                x = args[index]
+                if isinstance(x, Tensor):
+                    record = _new(SavedTensor)
+                    record.tensor = x
+                    counter = x._vc
+                    record.version = 0 if counter is None else counter[0]
+                    x = record
+                saved.append(x)
+            elif kind == _ATTRIBUTE:
+                saved.append(args[index] if index < len(args)
+                             else self.attribute_defaults[index - self.num_inputs])
+            elif kind == _SHAPE:
+                x = args[index]
+                saved.append(x._data.shape if isinstance(x, Tensor) else ())
+            else:
                 saved.append(SavedResult(results[0]) if len(results) == 1
                              else tuple(SavedResult(r, i) for i, r in enumerate(results)))
-            elif name in self.input_names:
-                x = args[self.input_names.index(name)]
-                saved.append(SavedTensor(x) if isinstance(x, Tensor) else x)
-            elif name.endswith("_shape") and name[:-6] in self.input_names:
-                x = args[self.input_names.index(name[:-6])]
-                saved.append(x.shape if isinstance(x, Tensor) else ())
-            else:
-                position = self.attribute_names.index(name)
-                saved.append(args[self.num_inputs + position]
-                             if self.num_inputs + position < len(args)
-                             else self.attribute_defaults[position])
         if self.num_outputs > 1:
-            saved.append(tuple((r.shape, r._data.dtype) for r in results))
+            saved.append(tuple((r._data.shape, r._data.dtype) for r in results))
         node._saved = tuple(saved)
-        shapes = dtypes = None
         if self.broadcast:
-            out_shape = results[0]._data.shape
-            shapes = tuple(x.shape if isinstance(x, Tensor) and x.shape != out_shape else None
-                           for x in args[:self.num_inputs])
-            out_dtype = results[0]._data.dtype
-            dtypes = tuple(x._data.dtype if isinstance(x, Tensor) and x._data.dtype != out_dtype
-                           and x._requires_grad else None for x in args[:self.num_inputs])
-            if not any(shapes):
-                shapes = None
-            if not any(d is not None for d in dtypes):
-                dtypes = None
-        node._shapes = shapes
-        node._dtypes = dtypes
+            out = results[0]._data
+            for i in range(self.num_inputs):
+                x = args[i]
+                if isinstance(x, Tensor) and x._requires_grad:
+                    data = x._data
+                    if data.shape != out.shape:
+                        if node._shapes is None:
+                            node._shapes = [None] * self.num_inputs
+                        node._shapes[i] = data.shape
+                    if data.dtype != out.dtype:
+                        if node._dtypes is None:
+                            node._dtypes = [None] * self.num_inputs
+                        node._dtypes[i] = data.dtype
         for i, r in enumerate(results):
             if r._data.dtype in _float_dtypes:
                 r._requires_grad = True
                 r.grad_fn = node
-                r._output_nr = i
+                if i:
+                    r._output_nr = i
 
 
 def _broadcast_error(arrays):
