@@ -116,6 +116,7 @@ class Tensor:
     _hooks = None  # gradient hooks of a leaf
     _accumulator = None  # weak reference to the leaf's AccumulateGrad node
     _retains_grad = False
+    _view_replay = None  # for a view: the (row, arguments) steps that make it from its base
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, *args, **kwargs):

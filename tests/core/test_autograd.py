@@ -365,3 +365,42 @@ def test_float64_gradients_match_numpy():
     loss.backward()
     s = 1 / (1 + np.exp(-(x @ w)))
     assert_close(W.grad, x.T @ (s * (1 - s)))
+
+
+@pytest.mark.parametrize("program", [
+    "a = x * 1; v = a[:2]; v.mul_(2); out = a.sum()",
+    "a = x * 1; a[0:2][1] = 7; out = (a * a).sum()",
+    "a = x * 1; a.view(3, 1)[1] = y; out = (a * a).sum()",
+    "a = x * 1; a.t() if a.ndim == 2 else None; a.unsqueeze(0)[0, 2:].add_(y); out = (a ** 2).sum()",
+    "a = x * 2; b = a[1:]; b += 1; out = (a * x).sum()",
+])
+def test_inplace_on_views_rebases_the_base(program):
+    torch = require_torch()
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor([1., 2., 3.], requires_grad=True)
+        y = lib.tensor([5.], requires_grad=True)
+        scope = {"x": x, "y": y}
+        exec(program, scope)
+        scope["out"].backward()
+        results.append((scope["a"].tolist(), type(scope["a"].grad_fn).__name__, x.grad.tolist(),
+                        None if y.grad is None else y.grad.tolist()))
+    assert results[0] == results[1]
+
+
+def test_inplace_on_view_of_leaf_errors():
+    expect_error(lambda lib: lib.ones(3, requires_grad=True)[0].mul_(2), RuntimeError,
+                 "a view of a leaf Variable that requires grad is being used in an in-place "
+                 "operation.")
+
+
+def test_inplace_on_view_of_saved_result_errors():
+    def program(lib):
+        x = lib.tensor([1., 2., 3.], requires_grad=True)
+        a = x.exp()
+        b = a[1:]
+        b += 1
+        (a * x).sum().backward()
+
+    expect_error(program, RuntimeError, "one of the variables needed for gradient computation "
+                                        "has been modified by an inplace operation")

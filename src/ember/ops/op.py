@@ -253,8 +253,10 @@ class Op:
             result = results
         if self.view:
             base = args[0]
+            replay = (base._view_replay or ()) + ((self, args[num_inputs:]),)
             for r in results:
                 r._share_version(base)
+                r._view_replay = replay
         if requires_grad and _grad_state.enabled and self.differentiable:
             self._record(args, results)
         return result
@@ -394,6 +396,7 @@ def inplace(op, target, *args):
 
     The out-of-place op computes the value and the node; the value is written into ``target``'s
     storage, its version bumps, and a target that requires grad takes the new node as grad_fn.
+    A view of a tensor that requires grad rebases its base instead (Note [In-place ops]).
     """
     grad_on = _grad_state.enabled
     if grad_on and target._requires_grad and target.grad_fn is None:
@@ -402,10 +405,11 @@ def inplace(op, target, *args):
     others = args[:op.num_inputs - 1] if args else getattr(op, "args", ())
     tracked = grad_on and (target._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in others))
-    if tracked and target._base is not None and target._base._requires_grad:
-        raise RuntimeError(
-            "ember does not yet support in-place operations on a view of a tensor that "
-            "requires grad; apply the operation to the base tensor or use an out-of-place op")
+    base = target._base
+    rebase = tracked and base is not None and target._view_replay is not None
+    if rebase and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
     source = target
     if tracked and op.saves_self:
         # The formula needs the value from before the write: save a snapshot of it.
@@ -420,6 +424,9 @@ def inplace(op, target, *args):
     if value.shape != target._data.shape:
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
                            f"shape {list(value.shape)}")
+    if rebase:
+        _rebase_view(target, base, result)
+        return target
     xp.copyto(target._data, value, casting="unsafe")
     target._bump_version()
     node = result.grad_fn
@@ -430,6 +437,48 @@ def inplace(op, target, *args):
         if node._saved is not None:
             node._saved = tuple(_retarget(s, target) for s in node._saved)
     return target
+
+
+def _replay(x, replay):
+    """Apply a view's recorded steps to ``x`` (an array gives a NumPy view; a Tensor records)."""
+    for row, arguments in replay:
+        x = row.on(x, *arguments)
+    return x
+
+
+def _write_view(self, value, replay):
+    out = self.copy()
+    _replay(out, replay)[...] = value
+    return out
+
+
+def _outside_view(self_shape, replay):
+    mask = xp.ones(self_shape, dtype=bool)
+    _replay(mask, replay)[...] = False
+    return mask
+
+
+# Writing into a view of a tensor that requires grad replaces the base's grad_fn with this node:
+# the base's old values flow through outside the view, the new values inside it.
+copy_slices_view = defop(
+    "CopySlices", inputs="self value",
+    forward=_write_view,
+    self=lambda grad, self_shape, replay: grad * _outside_view(self_shape, replay),
+    value=lambda grad, value_shape, replay: formula.sum_to(_replay(grad, replay), value_shape),
+)
+
+
+def _rebase_view(target, base, result):
+    replay = target._view_replay
+    new_base = copy_slices_view(base, result, replay)
+    xp.copyto(base._data, new_base._data, casting="unsafe")
+    base._bump_version()
+    base.grad_fn = new_base.grad_fn
+    base._requires_grad = True
+    base.__dict__.pop("_output_nr", None)
+    regenerated = _replay(base, replay)
+    target.grad_fn = regenerated.grad_fn
+    target._requires_grad = True
 
 
 def _retarget(saved, target):
