@@ -84,7 +84,7 @@ print(torch.autograd.grad(outputs=[y1, y2], inputs=[x1, x2],
 section("6. Gradients accumulate: zero them yourself")
 w = torch.tensor([1.], requires_grad=True)
 x = torch.tensor([2.], requires_grad=True)
-for i in range(4):
+for _ in range(4):
     a = torch.add(w, x)
     b = torch.add(w, 1)
     y = torch.mul(a, b)

@@ -1,15 +1,15 @@
 """The backward engine: small, iterative and op-agnostic.
 
-It counts dependencies, then runs nodes newest-first (a heap on sequence number, as PyTorch
-does), summing the gradients that meet at a node before the node runs. It calls tensor hooks,
+Every node is stamped with a creation number after its edges exist, so a node is always newer
+than the nodes it feeds; running the reachable nodes newest-first therefore runs each node after
+every gradient bound for it has arrived, and the gradients that meet at a node are summed before
+it runs. It calls tensor hooks,
 keeps ``retain_grad`` gradients, accumulates into leaves' ``.grad`` (or captures gradients for
 ``autograd.grad``) and frees saved buffers unless ``retain_graph``. It never names an op. See
 Note [Engine order] in docs/notes.md.
 """
 
 from __future__ import annotations
-
-import heapq
 
 from .._tensor import Tensor
 from . import grad_mode
@@ -55,34 +55,37 @@ def _accumulate(variable, grad, create_graph):
 
 
 def _graph_nodes(roots):
-    """Dependency counts (edges into each node) of every node reachable from ``roots``."""
-    dependencies = dict.fromkeys(roots, 0)
-    stack = list(dependencies)
+    """Every node reachable from ``roots``, newest first: an order in which each node comes
+    after all the nodes that feed it gradients (Note [Engine order])."""
+    seen = dict.fromkeys(roots)
+    stack = list(seen)
     while stack:
-        for child, _ in stack.pop().next_functions:
-            if child is not None:
-                if child in dependencies:
-                    dependencies[child] += 1
-                else:
-                    dependencies[child] = 1
-                    stack.append(child)
-    return dependencies
-
-
-def _needed_nodes(seen, targets):
-    """The nodes with a path to one of ``targets``: the only ones worth running."""
-    parents = {}
-    for node in seen:
+        node = stack.pop()
         for child, _ in node.next_functions:
-            if child is not None:
-                parents.setdefault(child, []).append(node)
+            if child is not None and child not in seen:
+                if child._sequence_nr > node._sequence_nr:
+                    raise RuntimeError(f"ember internal error: {node.name()} is older than its "
+                                       f"input {child.name()}; stamp nodes after their edges")
+                seen[child] = None
+                stack.append(child)
+    nodes = list(seen)
+    nodes.sort(key=_newest_first)
+    return nodes
+
+
+def _newest_first(node):
+    return -node._sequence_nr
+
+
+def _needed_nodes(nodes, targets):
+    """The nodes with a path to one of ``targets``: the only ones worth running."""
     needed = set(targets)
-    stack = list(targets)
-    while stack:
-        for parent in parents.get(stack.pop(), ()):
-            if parent not in needed:
-                needed.add(parent)
-                stack.append(parent)
+    for node in reversed(nodes):  # oldest first, so every child is decided before its parents
+        if node not in needed:
+            for child, _ in node.next_functions:
+                if child in needed:
+                    needed.add(node)
+                    break
     return needed
 
 
@@ -94,18 +97,24 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     gradients of ``inputs`` are returned in order (``autograd.grad``). ``inputs`` restricts the
     work to nodes on a path to them.
     """
-    roots = []
+    buffers = {}
     for tensor, grad in zip(outputs, grad_outputs):
         node = tensor.grad_fn
         if node is None:
-            node = tensor._accumulator_node()
-            output_nr = 0
+            node, output_nr = tensor._accumulator_node(), 0
         else:
             output_nr = tensor._output_nr
-        roots.append((node, output_nr, grad))
+        buffer = buffers.get(node)
+        if buffer is None:
+            buffer = buffers[node] = [None] * node.num_outputs
+        old = buffer[output_nr]
+        buffer[output_nr] = grad if old is None else old + grad
+    nodes = _graph_nodes(list(buffers))
 
     # Where gradients are captured (autograd.grad) or accumulated (backward with inputs=).
     captures = {}
+    needed = None
+    captured = []
     if inputs is not None:
         for position, tensor in enumerate(inputs):
             if tensor.grad_fn is None:
@@ -113,37 +122,17 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             else:
                 key = (tensor.grad_fn, tensor._output_nr)
             captures.setdefault(key, []).append(position)
-    captured = [None] * (len(inputs) if inputs is not None else 0)
-
-    root_nodes = list(dict.fromkeys(node for node, _, _ in roots))
-    dependencies = _graph_nodes(root_nodes)
-    needed = None
-    if inputs is not None:
-        needed = _needed_nodes(dependencies, [node for node, _ in captures])
-        dependencies = {}
-        for node in needed:
-            for child, _ in node.next_functions:
-                if child is not None and child in needed:
-                    dependencies[child] = dependencies.get(child, 0) + 1
-
-    buffers = {}
-    for node, output_nr, grad in roots:
-        buffer = buffers.get(node)
-        if buffer is None:
-            buffer = buffers[node] = [None] * node.num_outputs
-        old = buffer[output_nr]
-        buffer[output_nr] = grad if old is None else old + grad
-
-    ready = [(-node._sequence_nr, node) for node in root_nodes
-             if dependencies.get(node, 0) == 0 and (needed is None or node in needed)]
-    heapq.heapify(ready)
+        needed = _needed_nodes(nodes, [node for node, _ in captures])
+        nodes = [node for node in nodes if node in needed]
+        captured = [None] * len(inputs)
 
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
-        while ready:
-            _, node = heapq.heappop(ready)
-            grads = buffers.pop(node)
+        for node in nodes:
+            grads = buffers.pop(node, None)
+            if grads is None:
+                continue  # no gradient reached this node
             if node._tensor_hooks is not None or node._retained is not None:
                 _run_tensor_hooks(node, grads, create_graph)
             if captures:
@@ -154,7 +143,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
                         elif type(node) is not AccumulateGrad and grad is not None:
                             _accumulate_retained(inputs[position], grad, create_graph)
             if type(node) is AccumulateGrad:
-                if grads[0] is not None and accumulate:
+                if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)
                 continue
             if needed is not None and not any(child in needed for child, _ in node.next_functions):
@@ -163,18 +152,13 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             if not retain_graph:
                 node.release()
             for (child, output_nr), grad in zip(node.next_functions, input_grads):
-                if child is None or (needed is not None and child not in needed):
+                if child is None or grad is None:
                     continue
                 buffer = buffers.get(child)
                 if buffer is None:
                     buffer = buffers[child] = [None] * child.num_outputs
-                if grad is not None:
-                    old = buffer[output_nr]
-                    buffer[output_nr] = grad if old is None else old + grad
-                remaining = dependencies[child] - 1
-                dependencies[child] = remaining
-                if remaining == 0:
-                    heapq.heappush(ready, (-child._sequence_nr, child))
+                old = buffer[output_nr]
+                buffer[output_nr] = grad if old is None else old + grad
     finally:
         grad_mode.state.enabled = previous_mode
     return captured

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from . import grad_mode
-from .graph import FREED_MESSAGE, Node, accumulator
+from .graph import FREED_MESSAGE, Node, _sequence, accumulator
 
 
 class FunctionCtx:
@@ -133,6 +133,7 @@ class Function:
                 else:
                     edges.append((None, 0))
             node.next_functions = tuple(edges)
+            node._sequence_nr = next(_sequence)  # stamped after its edges (Note [Engine order])
             node._output_meta = tuple((o.shape, o._data.dtype) for o in outs
                                       if isinstance(o, Tensor))
             fresh = []

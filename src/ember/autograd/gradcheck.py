@@ -98,7 +98,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   raise_exception=True, **_):
-    """Check second derivatives: gradcheck of the map (inputs, v) -> vᵀ J, built with create_graph."""
+    """Check second derivatives: gradcheck of (inputs, v) -> vᵀ J, built with create_graph."""
     from . import grad
 
     inputs = _prepare(inputs)

@@ -42,7 +42,8 @@ class SavedTensor:
 
     def unpack(self, node, create_graph):
         tensor = self.tensor
-        if tensor._version != self.version:
+        counter = tensor._vc
+        if counter is not None and counter[0] != self.version:
             raise RuntimeError(_modified_message(tensor, self.version, node))
         return tensor if create_graph else tensor._data
 
@@ -92,28 +93,36 @@ class OpNode(Node):
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         if op.saves_tensors:
-            values = [s.unpack(self, create_graph) if type(s) in _SAVED_TYPES else s
-                      for s in saved]
+            values = []
+            for record in saved:
+                kind = type(record)
+                if kind is SavedTensor or kind is SavedResult:
+                    record = record.unpack(self, create_graph)
+                values.append(record)
         else:
             values = saved
-        if op.num_outputs == 1:
-            grad = grads[0]
-        else:
-            grad = tuple(self._zeros_for_missing(grads, create_graph))
-        results = []
+        grad = grads[0] if op.num_outputs == 1 else tuple(
+            self._zeros_for_missing(grads, create_graph))
         shapes = self._shapes
-        for i, (child, _) in enumerate(self.next_functions):
-            formula_fn = op.derivatives[i]
+        dtypes = self._dtypes
+        results = []
+        for (child, _), formula_fn, slots, i in zip(self.next_functions, op.derivatives,
+                                                   op.argument_slots, op.input_positions):
             if child is None or formula_fn is None:
                 results.append(None)
                 continue
-            g = formula_fn(grad, *[values[j] for j in op.argument_slots[i]])
+            if not slots:
+                g = formula_fn(grad)
+            elif len(slots) == 1:
+                g = formula_fn(grad, values[slots[0]])
+            else:
+                g = formula_fn(grad, *[values[j] for j in slots])
             if shapes is not None:
                 shape = shapes[i]
                 if shape is not None and g.shape != shape:
                     g = formula.sum_to(g, shape)
-            if self._dtypes is not None and self._dtypes[i] is not None:
-                g = formula.cast(g, self._dtypes[i])
+            if dtypes is not None and dtypes[i] is not None:
+                g = formula.cast(g, dtypes[i])
             results.append(g)
         return results
 
@@ -208,6 +217,7 @@ class Op:
         self.argument_slots = tuple(
             tuple(saved.index(a) for a in list(inspect.signature(d).parameters)[1:])
             if d is not None else () for d in self.derivatives)
+        self.input_positions = tuple(range(self.num_inputs))
         self.saves_tensors = any(a == "result" or a in self.input_names for a in saved)
         self.saves_self = "self" in saved and self.input_names[:1] == ("self",)
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
@@ -276,7 +286,6 @@ class Op:
 
     def _record(self, args, results):
         node = _new(self.node_class)
-        node._sequence_nr = next(_sequence)
         edges = []
         derivatives = self.derivatives
         for i in range(self.num_inputs):
@@ -287,6 +296,7 @@ class Op:
             else:
                 edges.append(_NO_EDGE)
         node.next_functions = tuple(edges)
+        node._sequence_nr = next(_sequence)  # after the edges: newer than every input's node
         saved = []
         for kind, index in self.save_plan:
             if kind == _INPUT:
@@ -528,6 +538,7 @@ class VariadicOp:
             node.next_functions = tuple(
                 ((t.grad_fn, t._output_nr) if t.grad_fn is not None else (accumulator(t), 0))
                 if t._requires_grad else (None, 0) for t in tensors)
+            node._sequence_nr = next(_sequence)  # stamped after its edges
             node._shapes = tuple(t._data.shape for t in tensors)
             node._attributes = attributes
             result._requires_grad = True
