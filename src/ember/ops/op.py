@@ -286,13 +286,18 @@ class Op:
 
     def _record(self, args, results):
         node = _new(self.node_class)
+        num_inputs = self.num_inputs
         edges = []
-        derivatives = self.derivatives
-        for i in range(self.num_inputs):
-            x = args[i]
-            if isinstance(x, Tensor) and x._requires_grad and derivatives[i] is not None:
+        for x, derivative in zip(args, self.derivatives):
+            if derivative is not None and isinstance(x, Tensor) and x._requires_grad:
                 fn = x.grad_fn
-                edges.append((fn, x._output_nr) if fn is not None else (accumulator(x), 0))
+                if fn is None:
+                    # The leaf's AccumulateGrad node, through its weak reference (graph.accumulator).
+                    ref = x._accumulator
+                    fn = ref() if ref is not None else None
+                    edges.append((fn if fn is not None else accumulator(x), 0))
+                else:
+                    edges.append((fn, x._output_nr))
             else:
                 edges.append(_NO_EDGE)
         node.next_functions = tuple(edges)
@@ -310,7 +315,7 @@ class Op:
                 saved.append(x)
             elif kind == _ATTRIBUTE:
                 saved.append(args[index] if index < len(args)
-                             else self.attribute_defaults[index - self.num_inputs])
+                             else self.attribute_defaults[index - num_inputs])
             elif kind == _SHAPE:
                 x = args[index]
                 saved.append(x._data.shape if isinstance(x, Tensor) else ())
@@ -320,20 +325,26 @@ class Op:
         if self.num_outputs > 1:
             saved.append(tuple((r._data.shape, r._data.dtype) for r in results))
         node._saved = tuple(saved)
+        out = results[0]._data
         if self.broadcast:
-            out = results[0]._data
-            for i in range(self.num_inputs):
+            for i in range(num_inputs):
                 x = args[i]
                 if isinstance(x, Tensor) and x._requires_grad:
                     data = x._data
                     if data.shape != out.shape:
                         if node._shapes is None:
-                            node._shapes = [None] * self.num_inputs
+                            node._shapes = [None] * num_inputs
                         node._shapes[i] = data.shape
                     if data.dtype != out.dtype:
                         if node._dtypes is None:
-                            node._dtypes = [None] * self.num_inputs
+                            node._dtypes = [None] * num_inputs
                         node._dtypes[i] = data.dtype
+        if len(results) == 1:
+            if out.dtype in _float_dtypes:
+                result = results[0]
+                result._requires_grad = True
+                result.grad_fn = node
+            return
         for i, r in enumerate(results):
             if r._data.dtype in _float_dtypes:
                 r._requires_grad = True
