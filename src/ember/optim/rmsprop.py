@@ -1,0 +1,80 @@
+"""RMSprop (optionally centered, with momentum), following PyTorch's update."""
+
+from __future__ import annotations
+
+from .. import _dtype
+from .._creation import tensor, zeros_like
+from ..autograd.grad_mode import no_grad
+from ._functional import addcdiv_, addcmul_
+from .optimizer import Optimizer, _check_lr
+
+
+class RMSprop(Optimizer):
+    r"""Divide the gradient by a running root-mean-square of recent gradients.
+
+    ``v = alpha v + (1 - alpha) g^2``; ``centered`` subtracts the square of the running mean
+    gradient from ``v``; the step is ``lr * g / (sqrt(v) + eps)`` (through a momentum buffer
+    when ``momentum > 0``).
+
+    >>> import ember
+    >>> w = ember.tensor([1.0], requires_grad=True)
+    >>> opt = ember.optim.RMSprop([w], lr=0.01)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> w
+    tensor([0.9000], requires_grad=True)
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                        weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+                weight_decay, momentum = group["weight_decay"], group["momentum"]
+                for p in group["params"]:
+                    grad = p.grad
+                    if grad is None:
+                        continue
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = tensor(0.0, dtype=_dtype.float32)
+                        state["square_avg"] = zeros_like(p)
+                        if momentum > 0:
+                            state["momentum_buffer"] = zeros_like(p)
+                        if group["centered"]:
+                            state["grad_avg"] = zeros_like(p)
+                    if group["maximize"]:
+                        grad = -grad
+                    state["step"] += 1
+                    if weight_decay != 0:
+                        grad = grad.add(p, alpha=weight_decay)
+                    square_avg = addcmul_(state["square_avg"].mul_(alpha), grad, grad, 1 - alpha)
+                    if group["centered"]:
+                        grad_avg = state["grad_avg"].mul_(alpha).add_(grad, alpha=1 - alpha)
+                        avg = addcmul_(square_avg.clone(), grad_avg, grad_avg, -1).sqrt_()
+                    else:
+                        avg = square_avg.sqrt()
+                    avg = avg.add_(eps)
+                    if momentum > 0:
+                        buf = addcdiv_(state["momentum_buffer"].mul_(momentum), grad, avg)
+                        p.add_(buf, alpha=-lr)
+                    else:
+                        addcdiv_(p, grad, avg, -lr)
+        return loss
