@@ -382,9 +382,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same data, cut from the graph (shares storage and version counter)."""
@@ -590,5 +588,6 @@ class _RemovableHandle:
 from . import _api  # noqa: E402,F401  (binds the public functions as methods)
 from ._api import pointwise as _F  # noqa: E402
 from ._api import linalg as _L  # noqa: E402
+from . import autograd as _autograd  # noqa: E402
 from .ops import pointwise as _P  # noqa: E402
 from .ops import shape as _S  # noqa: E402

@@ -55,7 +55,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     from .engine import run_backward
 
-    tensors = _as_tuple(tensors)
+    tensors = (tensors,) if type(tensors) is Tensor else _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = grad_variables
     if grad_tensors is None:

@@ -11,6 +11,8 @@ Note [Engine order] in docs/notes.md.
 
 from __future__ import annotations
 
+import operator
+
 from .._tensor import Tensor
 from . import grad_mode
 from .graph import AccumulateGrad
@@ -50,8 +52,12 @@ def _accumulate(variable, grad, create_graph):
     elif old._requires_grad:
         variable._grad = Tensor._make(old._data + grad)
     else:
-        old._data += grad
-        old._bump_version()
+        old._data += grad  # in place, as PyTorch does outside create_graph
+        counter = old._vc
+        if counter is None:
+            old._vc = [1]
+        else:
+            counter[0] += 1
 
 
 def _graph_nodes(roots):
@@ -69,12 +75,11 @@ def _graph_nodes(roots):
                 seen[child] = None
                 stack.append(child)
     nodes = list(seen)
-    nodes.sort(key=_newest_first)
+    nodes.sort(key=_sequence_nr, reverse=True)
     return nodes
 
 
-def _newest_first(node):
-    return -node._sequence_nr
+_sequence_nr = operator.attrgetter("_sequence_nr")
 
 
 def _needed_nodes(nodes, targets):

@@ -400,6 +400,66 @@ def _promote(kind, args, arrays, num_inputs):
             arrays[i] = xp.asarray(a, dtype=target)
 
 
+class _UnaryOp(Op):
+    """The same op with a shorter path for its common call: one tensor, no dtype change."""
+
+    def __call__(self, *args):
+        x = args[0]
+        if type(x) is not Tensor and not isinstance(x, Tensor):
+            return Op.__call__(self, *args)
+        data = x._data
+        if self.promote == "float" and data.dtype not in _float_dtypes:
+            return Op.__call__(self, *args)
+        out = self.forward(data, *args[1:])
+        if type(out) is not xp.ndarray:
+            out = xp.asarray(out)
+        result = _new(Tensor)
+        result._data = out
+        result._requires_grad = False
+        result.grad_fn = None
+        if x._requires_grad and _grad_state.enabled and self.differentiable:
+            self._record(args, (result,))
+        return result
+
+
+class _BinaryOp(Op):
+    """The same op with a shorter path for its common calls: two tensors of one dtype, or a
+    floating tensor and a Python number (Note [Hot path])."""
+
+    def __call__(self, *args):
+        a = args[0]
+        b = args[1]
+        if type(a) is not Tensor and not isinstance(a, Tensor):
+            return Op.__call__(self, *args)
+        first = a._data
+        requires_grad = a._requires_grad
+        if type(b) is Tensor or isinstance(b, Tensor):
+            second = b._data
+            if first.dtype is not second.dtype or (
+                    self.promote == "float" and first.dtype not in _float_dtypes):
+                return Op.__call__(self, *args)
+            requires_grad = requires_grad or b._requires_grad
+        elif (type(b) is float or type(b) is int) and first.dtype in _float_dtypes:
+            second = b
+        else:
+            return Op.__call__(self, *args)
+        try:
+            out = self.forward(first, second, *args[2:])
+        except ValueError as error:
+            if self.broadcast:
+                raise _broadcast_error((first, second)) from error
+            raise
+        if type(out) is not xp.ndarray:
+            out = xp.asarray(out)
+        result = _new(Tensor)
+        result._data = out
+        result._requires_grad = False
+        result.grad_fn = None
+        if requires_grad and _grad_state.enabled and self.differentiable:
+            self._record(args, (result,))
+        return result
+
+
 def defop(name, forward, inputs="self", promote=None, broadcast=False, view=False, outputs=1,
           **derivatives):
     """Declare an op: PyTorch node name, forward on arrays, one formula per differentiable input.
@@ -409,7 +469,11 @@ def defop(name, forward, inputs="self", promote=None, broadcast=False, view=Fals
     ``broadcast``: reduce each input's gradient back to its shape. ``view``: the result shares
     the input's storage and version counter. ``outputs``: how many tensors forward returns.
     """
-    return Op(name, forward, inputs, promote, broadcast, view, outputs, derivatives)
+    kind = Op
+    if outputs == 1 and not view:
+        arity = len(inputs.split())
+        kind = _UnaryOp if arity == 1 else _BinaryOp if arity == 2 else Op
+    return kind(name, forward, inputs, promote, broadcast, view, outputs, derivatives)
 
 
 def inplace(op, target, *args):
