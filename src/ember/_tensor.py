@@ -117,6 +117,7 @@ class Tensor:
     _accumulator = None  # weak reference to the leaf's AccumulateGrad node
     _retains_grad = False
     _view_replay = None  # for a view: the (row, arguments) steps that make it from its base
+    _cut = None  # (how, where) this tensor lost its graph: made under no_grad, or detached
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, *args, **kwargs):
@@ -388,6 +389,8 @@ class Tensor:
         """The same data, cut from the graph (shares storage and version counter)."""
         t = Tensor._make(self._data)
         t._share_version(self)
+        if self._requires_grad:
+            t._cut = ("detach", _user_site())  # named if backward() is called on it
         return t
 
     def detach_(self):
@@ -589,5 +592,6 @@ from . import _api  # noqa: E402,F401  (binds the public functions as methods)
 from ._api import pointwise as _F  # noqa: E402
 from ._api import linalg as _L  # noqa: E402
 from . import autograd as _autograd  # noqa: E402
+from .autograd.anomaly_mode import user_site as _user_site  # noqa: E402
 from .ops import pointwise as _P  # noqa: E402
 from .ops import shape as _S  # noqa: E402

@@ -47,6 +47,10 @@ class _Call:
 
     __slots__ = ("fn", "args", "kwargs", "num_inputs", "saves_self")
 
+    @property
+    def name(self):
+        return self.fn.__name__ + "_"
+
     def __init__(self, fn, args, kwargs, saves_self):
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.num_inputs = 1
@@ -76,6 +80,6 @@ def bind():
         setattr(Tensor, name, fn)
 
 
-from . import linalg, pointwise, reduction, shape, tensor_methods  # noqa: E402,F401
+from . import indexing, linalg, pointwise, reduction, shape, tensor_methods  # noqa: E402,F401
 
 bind()

@@ -5,11 +5,17 @@ from __future__ import annotations
 from numpy import ones as _ones
 
 from .._tensor import Tensor
+from .anomaly_mode import (
+    detect_anomaly, graph_cut_explanation, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .graph import Node
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "is_grad_enabled", "gradcheck", "gradgradcheck", "Node"]
+           "inference_mode", "is_grad_enabled", "gradcheck", "gradgradcheck", "Node",
+           "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
+           "is_anomaly_check_nan_enabled"]
 
 
 def _as_tuple(x):
@@ -23,7 +29,7 @@ def _seed_gradients(outputs, grad_outputs, create_graph, caller):
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have "
-                               "a grad_fn")
+                               "a grad_fn" + graph_cut_explanation(out))
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")

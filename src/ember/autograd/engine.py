@@ -15,6 +15,8 @@ import operator
 
 from .._tensor import Tensor
 from . import grad_mode
+from .anomaly_mode import check_backward, user_site
+from .anomaly_mode import state as anomaly
 from .graph import AccumulateGrad
 
 
@@ -131,6 +133,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
         nodes = [node for node in nodes if node in needed]
         captured = [None] * len(inputs)
 
+    freed_at = None if retain_graph else user_site()  # named if the graph is used again
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
@@ -154,8 +157,10 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             if needed is not None and not any(child in needed for child, _ in node.next_functions):
                 continue
             input_grads = node.apply(grads, create_graph)
+            if anomaly.enabled:
+                check_backward(node, input_grads)
             if not retain_graph:
-                node.release()
+                node.release(freed_at)
             for (child, output_nr), grad in zip(node.next_functions, input_grads):
                 if child is None or grad is None:
                     continue

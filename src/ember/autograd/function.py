@@ -79,7 +79,7 @@ class BackwardCFunction(Node):
                 out.append(g._data if isinstance(g, Tensor) else g)
         return out
 
-    def release(self):
+    def release(self, freed_at=None):
         if self.ctx._saved:
             self.ctx._freed = True
 

@@ -48,8 +48,9 @@ class Node:
     def apply(self, grads, create_graph):
         raise NotImplementedError
 
-    def release(self) -> None:
-        """Free saved buffers (called by the engine unless ``retain_graph``)."""
+    def release(self, freed_at=None) -> None:
+        """Free saved buffers (called by the engine unless ``retain_graph``); ``freed_at`` is
+        the user's line of that backward(), for the error a later use raises."""
 
     def _add_tensor_hook(self, output_nr, hook):
         if self._tensor_hooks is None:

@@ -22,12 +22,14 @@ import inspect
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..autograd import anomaly_mode, grad_mode
 from ..autograd.graph import FREED_MESSAGE, Node, _sequence, accumulator
 from ..backend import xp
 from . import formula
 
 _grad_state = grad_mode.state
+_anomaly = anomaly_mode.state
+_NO_GRAD_CUT = ("no_grad", None)  # why a result of tensors that require grad has no graph
 _float_dtypes = frozenset(d.np for d in _dtype.ALL if d.is_floating_point)
 
 
@@ -44,7 +46,8 @@ class SavedTensor:
         tensor = self.tensor
         counter = tensor._vc
         if counter is not None and counter[0] != self.version:
-            raise RuntimeError(_modified_message(tensor, self.version, node))
+            raise RuntimeError(_modified_message(tensor, self.version, node)
+                               + anomaly_mode.modified_explanation(node, counter))
         return tensor if create_graph else tensor._data
 
 
@@ -62,7 +65,8 @@ class SavedResult:
     def unpack(self, node, create_graph):
         if self.counter[0] != self.version:
             raise RuntimeError(_modified_message(Tensor._make(self.array), self.version, node,
-                                                 self.counter[0]))
+                                                 self.counter[0])
+                               + anomaly_mode.modified_explanation(node, self.counter))
         if create_graph:
             return Tensor._make(self.array, True, node, self.output_nr)
         return self.array
@@ -82,7 +86,7 @@ def _modified_message(tensor, expected, node, actual=None):
 class OpNode(Node):
     """A node made by an op row. Its class is named after the row (``MulBackward0``)."""
 
-    __slots__ = ("_saved",)
+    __slots__ = ("_saved", "_freed_at")
     op: Op
     _shapes = None  # input shapes where they differ from the output's (broadcasting)
     _dtypes = None  # input dtypes where they differ from the output's (promotion)
@@ -91,7 +95,8 @@ class OpNode(Node):
         op = self.op
         saved = self._saved
         if saved is None:
-            raise RuntimeError(FREED_MESSAGE)
+            raise RuntimeError(FREED_MESSAGE + anomaly_mode.freed_explanation(
+                self, getattr(self, "_freed_at", None)))
         if op.saves_tensors:
             values = []
             for record in saved:
@@ -136,9 +141,10 @@ class OpNode(Node):
     def _dtypes_out(self):
         return self._saved[-1]
 
-    def release(self):
+    def release(self, freed_at=None):
         if self.op.saves_tensors and self._saved is not None:
             self._saved = None
+            self._freed_at = freed_at
 
     def __getattr__(self, name):
         # PyTorch exposes what a node saved as _saved_<name>.
@@ -267,8 +273,16 @@ class Op:
             for r in results:
                 r._share_version(base)
                 r._view_replay = replay
-        if requires_grad and _grad_state.enabled and self.differentiable:
-            self._record(args, results)
+        if requires_grad:
+            if not _grad_state.enabled:
+                for r in results:
+                    r._cut = _NO_GRAD_CUT
+            elif self.differentiable:
+                self._record(args, results)
+        elif not _grad_state.enabled:
+            _propagate_cut(args[:num_inputs], results)
+        if _anomaly.enabled:
+            _anomaly_forward(self, arrays, results)
         return result
 
     def on(self, *args):
@@ -353,6 +367,20 @@ class Op:
                     r._output_nr = i
 
 
+def _propagate_cut(inputs, results):
+    """Under no_grad, carry the mark of a graph cut along, so backward() can explain it."""
+    for x in inputs:
+        if isinstance(x, Tensor) and x._cut is not None:
+            for r in results:
+                r._cut = x._cut
+            return
+
+
+def _anomaly_forward(op, arrays, results):
+    node = results[0].grad_fn
+    anomaly_mode.record_forward(op.name, arrays, results, node)
+
+
 def _broadcast_error(arrays):
     """PyTorch's message for shapes that do not broadcast, naming the first clashing dim."""
     shapes = [getattr(a, "shape", ()) for a in arrays if a is not None]
@@ -417,8 +445,15 @@ class _UnaryOp(Op):
         result._data = out
         result._requires_grad = False
         result.grad_fn = None
-        if x._requires_grad and _grad_state.enabled and self.differentiable:
-            self._record(args, (result,))
+        if x._requires_grad:
+            if not _grad_state.enabled:
+                result._cut = _NO_GRAD_CUT
+            elif self.differentiable:
+                self._record(args, (result,))
+        elif x._cut is not None and not _grad_state.enabled:
+            result._cut = x._cut
+        if _anomaly.enabled:
+            _anomaly_forward(self, (data,), (result,))
         return result
 
 
@@ -455,8 +490,15 @@ class _BinaryOp(Op):
         result._data = out
         result._requires_grad = False
         result.grad_fn = None
-        if requires_grad and _grad_state.enabled and self.differentiable:
-            self._record(args, (result,))
+        if requires_grad:
+            if not _grad_state.enabled:
+                result._cut = _NO_GRAD_CUT
+            elif self.differentiable:
+                self._record(args, (result,))
+        elif not _grad_state.enabled:
+            _propagate_cut(args[:2], (result,))
+        if _anomaly.enabled:
+            _anomaly_forward(self, (first, second), (result,))
         return result
 
 
@@ -514,6 +556,7 @@ def inplace(op, target, *args):
         return target
     xp.copyto(target._data, value, casting="unsafe")
     target._bump_version()
+    _note_inplace(op, target)
     node = result.grad_fn
     if node is not None and tracked:
         target.grad_fn = node
@@ -558,12 +601,24 @@ def _rebase_view(target, base, result):
     new_base = copy_slices_view(base, result, replay)
     xp.copyto(base._data, new_base._data, casting="unsafe")
     base._bump_version()
+    _note_inplace(copy_slices_view, base)
     base.grad_fn = new_base.grad_fn
     base._requires_grad = True
     base.__dict__.pop("_output_nr", None)
     regenerated = _replay(base, replay)
     target.grad_fn = regenerated.grad_fn
     target._requires_grad = True
+
+
+def _note_inplace(op, target):
+    """Remember which in-place op last changed this storage, and where (for error messages)."""
+    counter = target._vc
+    name = op.public_name() + "_" if isinstance(op, Op) else getattr(op, "name", "in-place op")
+    site = anomaly_mode.user_site()
+    if len(counter) == 1:
+        counter.append((name, site))
+    else:
+        counter[1] = (name, site)
 
 
 def _retarget(saved, target):
