@@ -143,7 +143,8 @@ def check_backward(node, grads):
                 message += f"\nember: {node.name()} was created at {site}."
             origin = _first_forward_anomaly(node)
             if origin:
-                message += f"\nember: the first forward op that produced a non-finite value: {origin}"
+                message += ("\nember: the first forward op that produced a non-finite value: "
+                            + origin)
             raise RuntimeError(message)
 
 

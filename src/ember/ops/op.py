@@ -306,7 +306,7 @@ class Op:
             if derivative is not None and isinstance(x, Tensor) and x._requires_grad:
                 fn = x.grad_fn
                 if fn is None:
-                    # The leaf's AccumulateGrad node, through its weak reference (graph.accumulator).
+                    # The leaf's AccumulateGrad node, via its weak reference (graph.accumulator).
                     ref = x._accumulator
                     fn = ref() if ref is not None else None
                     edges.append((fn if fn is not None else accumulator(x), 0))
