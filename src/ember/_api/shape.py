@@ -1,14 +1,20 @@
-"""Shape functions, indexing and joining. Public functions, each also a Tensor method."""
+"""Shape functions, joining and splitting. Public functions, each also a Tensor method.
+
+Most results are views (they share storage and version counter with their input); flip, roll,
+repeat, tril/triu, diag and cat/stack copy, as in PyTorch. Indexing lives in ``indexing.py``.
+"""
 
 from __future__ import annotations
+
+import math
+import warnings
 
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _shape_args, wrap_dim
-from . import public, tensor_arg
+from . import public
 from ..ops import shape as S
-from ..ops.op import inplace
 
 
 # --- shape --------------------------------------------------------------------------------------
@@ -23,6 +29,10 @@ def _infer_shape(shape, numel):
                 raise RuntimeError(f"invalid shape dimension {s}")
             known *= s
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {shape} because "
+                               "the unspecified dimension size -1 can be any value and is "
+                               "ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
         shape[shape.index(-1)] = numel // known
@@ -115,14 +125,13 @@ def squeeze(input, dim=None):  # noqa: A002
     if dim is None:
         return S.squeeze_all(input)
     if isinstance(dim, (tuple, list)):
-        return S.squeeze_dims(input, tuple(wrap_dim(d, input.ndim) for d in dim))
+        return S.squeeze_tuple(input, tuple(wrap_dim(d, input.ndim) for d in dim))
     return S.squeeze_dim(input, wrap_dim(dim, input.ndim))
 
 
-@public()
-def expand(input, *sizes):  # noqa: A002
-    sizes = _shape_args(sizes, "size")
-    shape = input.shape
+def expand_error(input, sizes):  # noqa: A002
+    """The shape ``input`` expands to (``-1`` keeps a size), or PyTorch's error."""
+    shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
@@ -146,10 +155,19 @@ def expand(input, *sizes):  # noqa: A002
                 f"({current}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                 f"Tensor sizes: {list(shape)}")
         target.append(size)
-    target = tuple(target)
-    if target == shape:
-        return S.expand(input, target)
-    return S.expand(input, target)
+    return tuple(target)
+
+
+@public()
+def expand(input, *sizes):  # noqa: A002
+    """A view of ``input`` with size-1 dims repeated (no copy); ``-1`` keeps a size.
+
+    >>> import ember
+    >>> ember.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
+    return S.expand(input, expand_error(input, _shape_args(sizes, "size")))
 
 
 @public(function=False)
@@ -157,130 +175,524 @@ def expand_as(input, other):  # noqa: A002
     return expand(input, other.shape)
 
 
-# --- indexing -----------------------------------------------------------------------------------
-def _is_advanced(k):
-    return isinstance(k, (Tensor, np.ndarray, list)) or (
-        isinstance(k, (bool, np.bool_)))
+@public()
+def broadcast_to(input, *size):  # noqa: A002
+    """``input`` expanded to ``size`` (a view), as ``expand`` does."""
+    return S.expand(input, expand_error(input, _shape_args(size, "size")))
 
 
-def _advanced_key(key):
-    out = []
-    for k in key:
-        if isinstance(k, Tensor):
-            k = k._data
-        elif isinstance(k, list):
-            k = np.asarray(k)
-            if k.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
-        out.append(k)
-    return tuple(out)
+@public()
+def broadcast_tensors(*tensors):
+    """Expand the tensors to their common broadcast shape (inputs of that shape come back as is).
 
-
-def getitem(self, key):
-    if not isinstance(key, tuple):
-        key = (key,)
-    if any(_is_advanced(k) for k in key):
-        key = _advanced_key(key)
-        _check_advanced(self, key)
-        return S.index(self, key)
-    specified = len([k for k in key if k is not None and k is not Ellipsis])
-    if specified > self.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
-    if Ellipsis in key:
-        i = key.index(Ellipsis)
-        key = key[:i] + (slice(None),) * (self.ndim - specified) + key[i + 1:]
-    result, dim = self, 0
-    for k in key:
-        if k is None:
-            result = S.unsqueeze(result, dim)
-            dim += 1
-        elif isinstance(k, slice):
-            size = result._data.shape[dim]
-            start, stop, step = k.indices(size)
-            if k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
-            result = S.slice_op(result, dim, start, max(stop, start), step)
-            dim += 1
-        elif isinstance(k, (int, np.integer)):
-            size = result._data.shape[dim]
-            if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size "
-                                 f"{size}")
-            result = S.select(result, dim, int(k) % size)
-        else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             "byte Variables are valid indices (got "
-                             f"{type(k).__name__})")
-    if result is self:
-        result = S.slice_op(self, 0, 0, self.shape[0], 1) if self.ndim else S.view(self, ())
-    return result
-
-
-def _check_advanced(self, key):
+    >>> import ember
+    >>> a, b = ember.broadcast_tensors(ember.ones(2, 1), ember.zeros(3))
+    >>> a.shape, b.shape
+    (torch.Size([2, 3]), torch.Size([2, 3]))
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
     try:
-        np.empty(self._data.shape, dtype=np.bool_)[key]
-    except IndexError as error:
-        message = str(error)
-        if "out of bounds" in message:
-            raise IndexError(message.replace("axis", "dimension")) from None
-        raise IndexError(message) from None
+        shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
+    except ValueError:
+        from ..ops.op import _broadcast_error
+
+        raise _broadcast_error([t._data for t in tensors]) from None
+    return tuple(t if t._data.shape == shape else S.expand(t, shape) for t in tensors)
 
 
-def setitem(self, key, value):
-    if isinstance(value, Tensor):
-        if value.dtype is not self.dtype:
-            value = value.to(self.dtype)
-    else:
-        value = Tensor._make(np.asarray(value, dtype=self._data.dtype))
-    if not isinstance(key, tuple):
-        key = (key,)
-    key = _advanced_key(key) if any(_is_advanced(k) for k in key) else key
-    inplace(S.copy_slices, self, value, key)
+@public()
+def unflatten(input, dim, sizes):  # noqa: A002
+    """Split dimension ``dim`` into ``sizes`` (one may be -1): a view.
+
+    >>> import ember
+    >>> ember.zeros(2, 6).unflatten(1, (2, 3)).shape
+    torch.Size([2, 2, 3])
+    """
+    dim = wrap_dim(dim, input.ndim)
+    sizes = _shape_args((sizes,), "sizes")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    size = input._data.shape[dim]
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten: only one dimension can be inferred")
+    known = math.prod(s for s in sizes if s != -1)
+    if (-1 in sizes and (known == 0 or size % known)) or (-1 not in sizes and known != size):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({size}) in the input tensor")
+    sizes = tuple(size // known if s == -1 else s for s in sizes)
+    shape = input._data.shape
+    return S.view(input, shape[:dim] + sizes + shape[dim + 1:])
 
 
-Tensor.__getitem__ = getitem
-Tensor.__setitem__ = setitem
+def _dim_list(dims, ndim, name):
+    dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    wrapped = tuple(wrap_dim(int(d), ndim) for d in dims)
+    return dims, wrapped
+
+
+@public("moveaxis")
+def movedim(input, source, destination):  # noqa: A002
+    """Move dims ``source`` to positions ``destination``; the others keep their order.
+
+    >>> import ember
+    >>> ember.zeros(2, 3, 4).movedim(0, -1).shape
+    torch.Size([3, 4, 2])
+    """
+    ndim = input.ndim
+    source_given, source = _dim_list(source, ndim, "source")
+    destination_given, destination = _dim_list(destination, ndim, "destination")
+    if len(source) != len(destination):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(source_given)} dims) "
+            f"should contain the same number of dims as destination "
+            f"({list(destination_given)} dims)")
+    if len(set(source)) != len(source):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(source_given)})")
+    if len(set(destination)) != len(destination):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination_given)})")
+    order = [None] * ndim
+    for s, d in zip(source, destination):
+        order[d] = s
+    rest = iter(d for d in range(ndim) if d not in source)
+    order = tuple(next(rest) if o is None else o for o in order)
+    return S.permute(input, order)
+
+
+# --- repeating, reordering, triangles -------------------------------------------------------------
+@public()
+def repeat(input, *sizes):  # noqa: A002
+    """Tile ``input`` ``sizes[i]`` times along each dim (a copy; extra leading dims allowed).
+
+    >>> import ember
+    >>> ember.tensor([1, 2]).repeat(2, 2)
+    tensor([[1, 2, 1, 2],
+            [1, 2, 1, 2]])
+    """
+    sizes = _shape_args(sizes, "repeats")
+    if len(sizes) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    return S.repeat(input, sizes)
+
+
+@public()
+def tile(input, dims):  # noqa: A002
+    """``repeat`` with ``dims`` padded by leading 1s to the tensor's number of dims."""
+    dims = _shape_args((dims,), "dims")
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+@public()
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
+    """Repeat each element ``repeats`` times (a number or one count per element).
+
+    >>> import ember
+    >>> ember.tensor([1, 2]).repeat_interleave(2)
+    tensor([1, 1, 2, 2])
+    """
+    if repeats is None:  # torch.repeat_interleave(counts): index i repeated counts[i] times
+        counts = input._data
+        return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    if isinstance(repeats, Tensor) and repeats._data.size == 1 and repeats.ndim <= 1:
+        repeats = int(repeats._data.reshape(()))
+    if dim is None:
+        input = flatten(input)
+        dim = 0
+    dim = wrap_dim(dim, input.ndim)
+    if isinstance(repeats, Tensor):
+        counts = repeats._data
+        size = input._data.shape[dim]
+        if counts.ndim != 1 or counts.size != size:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {counts.size} and input.size({dim}) = {size}")
+        if counts.size and counts.min() < 0:
+            raise RuntimeError("repeats can not be negative")
+        positions = np.repeat(np.arange(size, dtype=np.int64), counts)
+        from ..ops.indexing import index_select
+
+        return index_select(input, dim, positions)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    # PyTorch's composition: unsqueeze, expand, clone, view.
+    shape = input._data.shape
+    expanded = S.expand(S.unsqueeze(input, dim + 1),
+                        shape[:dim + 1] + (repeats,) + shape[dim + 1:])
+    return S.view(S.clone(expanded), shape[:dim] + (shape[dim] * repeats,) + shape[dim + 1:])
+
+
+def _dims_arg(dims):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    return dims
+
+
+@public()
+def flip(input, *dims):  # noqa: A002
+    """Reverse the order of entries along ``dims`` (a copy).
+
+    >>> import ember
+    >>> ember.tensor([[1, 2], [3, 4]]).flip(0)
+    tensor([[3, 4],
+            [1, 2]])
+    """
+    dims = tuple(wrap_dim(d, input.ndim) for d in _dims_arg(dims))
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if input.ndim == 0:
+        dims = ()
+    return S.flip(input, dims)
+
+
+@public()
+def roll(input, shifts, dims=None):  # noqa: A002
+    """Shift entries along ``dims`` with wrap-around (over the flattened tensor if None).
+
+    >>> import ember
+    >>> ember.tensor([1, 2, 3]).roll(1)
+    tensor([3, 1, 2])
+    """
+    shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               "dims:0")
+        return S.roll(input, tuple(int(s) for s in shifts), None)
+    dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if input.ndim == 0:
+        return S.roll(input, (int(shifts[0]),), None)
+    return S.roll(input, tuple(int(s) for s in shifts), dims)
+
+
+@public()
+def narrow(input, dim, start, length):  # noqa: A002
+    """The view ``input[..., start:start + length, ...]`` along ``dim``.
+
+    >>> import ember
+    >>> ember.arange(5).narrow(0, 1, 3)
+    tensor([1, 2, 3])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    return S.slice_op(input, dim, start, start + length, 1)
+
+
+def _triangle(row, name):
+    def fn(input, diagonal=0):  # noqa: A002
+        if input.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return row(input, int(diagonal))
+
+    fn.__name__ = name
+    fn.__doc__ = (f"The {'lower' if name == 'tril' else 'upper'} triangle of the last two dims "
+                  "(others set to 0); ``diagonal`` shifts the edge. Differentiable.")
+    return public(inplace=True, snapshot=False)(fn)
+
+
+tril = _triangle(S.tril, "tril")
+triu = _triangle(S.triu, "triu")
+
+
+@public()
+def diag(input, diagonal=0):  # noqa: A002
+    """A 1-D input becomes a diagonal matrix; a 2-D input gives its diagonal (a copy).
+
+    >>> import ember
+    >>> ember.diag(ember.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    """
+    if input.ndim == 1:
+        return S.diag_embed(input, int(diagonal))
+    if input.ndim == 2:
+        return S.diag_of_matrix(input, int(diagonal))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+@public(method=False)
+def clone(input, *, memory_format=None):  # noqa: A002
+    """A copy of ``input`` that stays in the graph (CloneBackward0)."""
+    return S.clone(input)
+
+
+@public(method=False)
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors; ``indexing='ij'`` (matrix) or ``'xy'`` (Cartesian).
+
+    >>> import ember
+    >>> x, y = ember.meshgrid(ember.tensor([1, 2]), ember.tensor([3, 4, 5]), indexing='ij')
+    >>> x.shape
+    torch.Size([2, 3])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError('torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                           f"{indexing}")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
+    count = len(tensors)
+    position = list(range(count))
+    if indexing == "xy" and count >= 2:
+        position[0], position[1] = 1, 0  # Cartesian: the first input varies along columns
+    shape = [0] * count
+    for t, p in zip(tensors, position):
+        shape[p] = t._data.size
+    shape = tuple(shape)
+    grids = []
+    for t, p in zip(tensors, position):
+        view_shape = [1] * count
+        view_shape[p] = t._data.size
+        grids.append(S.expand(S.view(t, tuple(view_shape)), shape))
+    return tuple(grids)
 
 
 # --- joining ------------------------------------------------------------------------------------
+def _common_dtype(tensors):
+    """Cast to the promoted dtype where dtypes differ, so each gradient keeps its input's dtype."""
+    first = tensors[0].dtype
+    if all(t.dtype is first for t in tensors):
+        return tensors
+    target = _dtype.result_type(*tensors)
+    return [t if t.dtype is target else t.to(target) for t in tensors]
+
+
 @public("concat", "concatenate")
 def cat(tensors, dim=0):
-    """Concatenate tensors along an existing dimension."""
+    """Concatenate tensors along an existing dimension.
+
+    >>> import ember
+    >>> ember.cat([ember.zeros(1, 2), ember.ones(1, 2)])
+    tensor([[0., 0.],
+            [1., 1.]])
+    """
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"cat(): argument 'tensors' must be tuple of Tensors, not "
                             f"{type(t).__name__}")
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
     # PyTorch skips legacy empty 1-D tensors of shape (0,).
-    shaped = [t for t in tensors if t.shape != (0,)] or tensors[:1]
-    ref = shaped[0]
+    numbered = [(i, t) for i, t in enumerate(tensors) if t._data.shape != (0,)] or [
+        (0, tensors[0])]
+    ref = numbered[0][1]
     dim = wrap_dim(dim, ref.ndim)
-    for i, t in enumerate(shaped):
+    for i, t in numbered:
         if t.ndim != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} "
                                f"and {t.ndim}")
         for d in range(ref.ndim):
-            if d != dim and t.shape[d] != ref.shape[d]:
+            if d != dim and t._data.shape[d] != ref._data.shape[d]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                    f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
-    return S.cat(shaped, dim)
-
-
+                    f"{ref._data.shape[d]} but got size {t._data.shape[d]} for tensor number "
+                    f"{i} in the list.")
+    return S.cat(_common_dtype([t for _, t in numbered]), dim)
 
 
 @public()
 def stack(tensors, dim=0):
-    """Join tensors of equal shape along a new dimension."""
+    """Join tensors of equal shape along a new dimension.
+
+    >>> import ember
+    >>> ember.stack([ember.tensor([1, 2]), ember.tensor([3, 4])], dim=1)
+    tensor([[1, 3],
+            [2, 4]])
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    dim = wrap_dim(dim, tensors[0].ndim + 1)
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at "
                                f"entry {i}")
-    return S.stack(tensors, wrap_dim(dim, tensors[0].ndim + 1))
+    return S.stack(_common_dtype(tensors), dim)
+
+
+@public(method=False)
+def hstack(tensors):
+    """Concatenate along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as 1-D."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
+    tensors = [S.view(t, (1,)) if t.ndim == 0 else t for t in tensors]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+@public("row_stack", method=False)
+def vstack(tensors):
+    """Concatenate along dim 0, after making 0-d and 1-D tensors rows."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("vstack expects a non-empty TensorList")
+    rows = []
+    for t in tensors:
+        if t.ndim == 0:
+            t = S.view(t, (1, 1))
+        elif t.ndim == 1:
+            t = S.unsqueeze(t, 0)
+        rows.append(t)
+    return cat(rows, 0)
+
+
+# --- splitting ------------------------------------------------------------------------------------
+class _MultiOutputView:
+    """Stands first in the view steps of a piece of split/chunk/unbind: PyTorch refuses to
+    write in place into such a piece while autograd tracks it, and so does ember."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, name, output_nr):
+        self.message = (
+            f"Output {output_nr} of {name} is a view and is being modified inplace. This view is "
+            "the output of a function that returns multiple views. Such functions do not allow "
+            "the output views to be modified inplace. You should replace the inplace operation "
+            "by an out-of-place one.")
+
+    def on(self, *args):
+        raise RuntimeError(self.message)
+
+
+def _multi_output(name, input, *arguments, count, public_name):  # noqa: A002
+    if count == 0:
+        return ()
+    pieces = S.multi_output(name, count)(input, *arguments)
+    if count == 1 and isinstance(pieces, Tensor):
+        pieces = (pieces,)
+    for i, piece in enumerate(pieces):
+        piece._share_version(input)
+        piece._view_replay = ((_MultiOutputView(public_name, i), ()),)
+    return tuple(pieces)
+
+
+@public()
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes.
+
+    >>> import ember
+    >>> [p.tolist() for p in ember.arange(5).split(2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    dim = wrap_dim(dim, tensor.ndim)
+    size = tensor._data.shape[dim]
+    sections = split_size_or_sections
+    if isinstance(sections, Tensor):
+        sections = sections.tolist()
+    if isinstance(sections, (list, tuple)):
+        sizes = tuple(int(s) for s in sections)
+        if any(s < 0 for s in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={list(sizes)}")
+        if sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
+                               f"(input tensor's size at dimension {dim}), but got "
+                               f"split_sizes={list(sizes)}")
+        return _multi_output("SplitWithSizesBackward0", tensor, sizes, dim, count=len(sizes),
+                             public_name="SplitWithSizes")
+    step = int(sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and size != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                           f"size of {size}")
+    sizes = (0,) if size == 0 else tuple(min(step, size - start) for start in range(0, size, step))
+    return _multi_output("SplitBackward0", tensor, sizes, dim, count=len(sizes),
+                         public_name="Split")
+
+
+@public()
+def chunk(input, chunks, dim=0):  # noqa: A002
+    """At most ``chunks`` pieces of equal size along ``dim`` (the last may be smaller).
+
+    >>> import ember
+    >>> [p.tolist() for p in ember.arange(5).chunk(2)]
+    [[0, 1, 2], [3, 4]]
+    """
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim]
+    if size == 0:
+        return _multi_output("SplitBackward0", input, (0,) * chunks, dim, count=chunks,
+                             public_name="Split")
+    return split(input, -(-size // chunks), dim)
+
+
+@public()
+def unbind(input, dim=0):  # noqa: A002
+    """The slices along ``dim``, each without that dim.
+
+    >>> import ember
+    >>> ember.tensor([[1, 2], [3, 4]]).unbind(1)
+    (tensor([1, 3]), tensor([2, 4]))
+    """
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dim = wrap_dim(dim, input.ndim)
+    return _multi_output("UnbindBackward0", input, dim, count=input._data.shape[dim],
+                         public_name="Unbind")
+
+
+@public()
+def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
+    """Split into ``n`` nearly equal pieces, or at the given indices (each piece a slice view).
+
+    >>> import ember
+    >>> [p.tolist() for p in ember.arange(7).tensor_split(3)]
+    [[0, 1, 2], [3, 4], [5, 6]]
+    """
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim]
+    split_at = indices_or_sections
+    if isinstance(split_at, Tensor):
+        split_at = split_at.item() if split_at.ndim == 0 else split_at.tolist()
+    if isinstance(split_at, (list, tuple)):
+        bounds = [int(i) for i in split_at]
+    else:
+        sections = int(split_at)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        small, extra = divmod(size, sections)
+        bounds, start = [], 0
+        for i in range(sections - 1):
+            start += small + (1 if i < extra else 0)
+            bounds.append(start)
+    pieces, start = [], 0
+    for stop in bounds + [size]:
+        begin = min(max(start, 0), size)
+        end = min(max(stop, begin), size)
+        pieces.append(S.slice_op(input, dim, begin, end, 1))
+        start = stop
+    return tuple(pieces)

@@ -50,10 +50,14 @@ squeeze_dim = defop("SqueezeBackward1", view=True,
                         self, self.shape[:dim] + self.shape[dim + 1:]
                         if self.shape[dim] == 1 else self.shape),
                     self=lambda grad, self_shape: grad.reshape(self_shape))
+# SqueezeBackward4 is the in-place squeeze_(dims) that matmul uses; squeeze(dims) is 2.
 squeeze_dims = defop("SqueezeBackward4", view=True,
                      forward=lambda self, dims: xp.reshape(
                          self, [s for i, s in enumerate(self.shape) if not (i in dims and s == 1)]),
                      self=lambda grad, self_shape: grad.reshape(self_shape))
+squeeze_tuple = defop("SqueezeBackward2", view=True,
+                      forward=lambda self, dims: squeeze_dims.forward(self, dims),
+                      self=lambda grad, self_shape: grad.reshape(self_shape))
 expand = defop("ExpandBackward0", view=True,
                forward=lambda self, shape: xp.broadcast_to(self, shape),
                self=lambda grad, self_shape: F.sum_to(grad, self_shape))
@@ -61,7 +65,8 @@ expand = defop("ExpandBackward0", view=True,
 
 # --- basic indexing: one node per indexed dimension, as PyTorch shows them -----------------------
 def _select_key(dim, index):
-    return (slice(None),) * dim + (index,)
+    # The trailing Ellipsis makes NumPy return a 0-d view, not a scalar copy, for a 1-D input.
+    return (slice(None),) * dim + (index, Ellipsis)
 
 
 def _slice_key(dim, start, stop, step):
@@ -98,50 +103,6 @@ slice_op = defop(
 )
 
 
-# --- advanced (integer-array and boolean) indexing ------------------------------------------------
-def _scatter_add(grad, self_shape, key):
-    out = xp.zeros(self_shape, dtype=grad.dtype)
-    xp.add.at(out, key, grad)
-    return out
-
-
-index_backward = defop(
-    "IndexPutBackward0", inputs="grad",
-    forward=lambda grad, self_shape, key: _scatter_add(grad, self_shape, key),
-    grad=lambda gradgrad, key: index.on(gradgrad, key),
-)
-index = defop(
-    "IndexBackward0",
-    forward=lambda self, key: self[key],
-    self=lambda grad, self_shape, key: index_backward.on(grad, self_shape, key),
-)
-
-
-def _copy_slices(self, value, key):
-    out = self.copy()
-    out[key] = value
-    return out
-
-
-def _masked_grad(grad, key):
-    out = F.detached(grad).copy() if not F.is_tensor(grad) else None
-    if out is not None:
-        out[key] = 0
-        return out
-    mask = xp.ones(grad.shape, dtype=bool)
-    mask[key] = False
-    return grad * F.cast(mask, F.detached(grad).dtype)
-
-
-# ``x[key] = value``: PyTorch names the node CopySlices.
-copy_slices = defop(
-    "CopySlices", inputs="self value", promote=None,
-    forward=_copy_slices,
-    self=lambda grad, key: _masked_grad(grad, key),
-    value=lambda grad, value_shape, key: F.sum_to(index.on(grad, key), value_shape),
-)
-
-
 # --- joining --------------------------------------------------------------------------------------
 def _cat_piece(grad, index, shapes, dim):
     start = 0
@@ -161,3 +122,147 @@ stack = defop_variadic(
     forward=lambda arrays, dim: xp.stack(arrays, axis=dim),
     derivative=lambda grad, index, shapes, dim: select.on(grad, dim, index),
 )
+
+
+# --- views that PyTorch names on their own --------------------------------------------------------
+# ``x[...]`` and ``x[()]``: a new view of the whole tensor.
+alias = defop("AliasBackward0", view=True, forward=lambda self: self.view(),
+              self=lambda grad: grad)
+
+
+# --- reordering and repeating (these copy) -------------------------------------------------------
+flip = defop("FlipBackward0",
+             forward=lambda self, dims: xp.flip(self, dims).copy() if dims else self.copy(),
+             self=lambda grad, dims: flip.on(grad, dims))
+
+
+def _roll(self, shifts, dims):
+    if dims is None:
+        return xp.roll(self.reshape(-1), shifts[0]).reshape(self.shape)
+    return xp.roll(self, shifts, dims)
+
+
+roll = defop("RollBackward0", forward=_roll,
+             self=lambda grad, shifts, dims: roll.on(grad, tuple(-s for s in shifts), dims))
+
+
+def _repeat_grad(grad, self_shape, repeats):
+    # The result is the input tiled: split each dim into (copies, size) and sum the copies.
+    lead = len(repeats) - len(self_shape)
+    shape = (1,) * lead + tuple(self_shape)
+    split = []
+    for count, size in zip(repeats, shape):
+        split += [count, size]
+    grad = grad.reshape(tuple(split))
+    axes = tuple(range(0, 2 * len(shape), 2))
+    summed = grad.sum(axes) if F.is_tensor(grad) else grad.sum(axis=axes)
+    return summed.reshape(self_shape)
+
+
+repeat = defop("RepeatBackward0",
+               forward=lambda self, repeats: xp.tile(self, repeats),
+               self=lambda grad, self_shape, repeats: _repeat_grad(grad, self_shape, repeats))
+
+
+# --- triangles and diagonals ----------------------------------------------------------------------
+tril = defop("TrilBackward0", forward=lambda self, diagonal: xp.tril(self, diagonal),
+             self=lambda grad, diagonal: tril.on(grad, diagonal))
+triu = defop("TriuBackward0", forward=lambda self, diagonal: xp.triu(self, diagonal),
+             self=lambda grad, diagonal: triu.on(grad, diagonal))
+
+
+def _onto_diagonal(grad, self_shape, diagonal):
+    out = xp.zeros(self_shape, dtype=grad.dtype)
+    rows, cols = self_shape
+    start_row, start_col = (0, diagonal) if diagonal >= 0 else (-diagonal, 0)
+    count = grad.shape[0]
+    out[xp.arange(start_row, start_row + count), xp.arange(start_col, start_col + count)] = grad
+    return out
+
+
+diagonal_backward = defop(
+    "DiagonalBackwardBackward0", inputs="grad",
+    forward=_onto_diagonal,
+    grad=lambda gradgrad, diagonal: diag_of_matrix.on(gradgrad, diagonal),
+)
+# torch.diag of a matrix reads its diagonal into a new tensor (PyTorch's diagonal_copy node).
+diag_of_matrix = defop(
+    "DiagonalBackward0_copy",
+    forward=lambda self, diagonal: xp.diagonal(self, diagonal).copy(),
+    self=lambda grad, self_shape, diagonal: diagonal_backward.on(grad, self_shape, diagonal),
+)
+diag_embed = defop(
+    "DiagEmbedBackward0",
+    forward=lambda self, diagonal: xp.diag(self, diagonal),
+    self=lambda grad, diagonal: diag_of_matrix.on(grad, diagonal),
+)
+
+
+# --- one input, several outputs -------------------------------------------------------------------
+def _join(grads, dim):
+    """Concatenate the gradients of the pieces (recorded when they are Tensors)."""
+    if any(F.is_tensor(g) for g in grads):
+        from .._tensor import Tensor
+
+        return cat([g if F.is_tensor(g) else Tensor._make(g) for g in grads], dim)
+    return xp.concatenate(grads, axis=dim)
+
+
+def _pieces(self, sizes, dim):
+    key = [slice(None)] * self.ndim
+    pieces, start = [], 0
+    for size in sizes:
+        key[dim] = slice(start, start + size)
+        pieces.append(self[tuple(key)])
+        start += size
+    return tuple(pieces)
+
+
+def _unbind(self, dim):
+    key = [slice(None)] * self.ndim + [Ellipsis]
+    pieces = []
+    for i in range(self.shape[dim]):
+        key[dim] = i
+        pieces.append(self[tuple(key)])
+    return tuple(pieces)
+
+
+def _unbind_grad(grad, dim):
+    if any(F.is_tensor(g) for g in grad):
+        from .._tensor import Tensor
+
+        return stack([g if F.is_tensor(g) else Tensor._make(g) for g in grad], dim)
+    return xp.stack(grad, axis=dim)
+
+
+_MULTI_OUTPUT_ROWS: dict = {}
+
+
+def multi_output(name, count):
+    """The row ``name`` (SplitBackward0, SplitWithSizesBackward0, UnbindBackward0) with ``count``
+    outputs: PyTorch shows one node whose outputs are the pieces. (Rows fix their number of
+    outputs, so there is one row per count, made on first use.)"""
+    row = _MULTI_OUTPUT_ROWS.get((name, count))
+    if row is None:
+        # A single piece is a plain one-output row: forward and formula see it unwrapped.
+        if name == "UnbindBackward0":
+            if count == 1:
+                forward = lambda self, dim: _unbind(self, dim)[0]  # noqa: E731
+            else:
+                forward = _unbind
+            formula = _unbind_grad
+        else:
+            if count == 1:
+                forward = lambda self, sizes, dim: _pieces(self, sizes, dim)[0]  # noqa: E731
+            else:
+                forward = _pieces
+            formula = _join
+        if count == 1:
+            row = defop(name, forward=forward, self=lambda grad, dim: formula((grad,), dim))
+        else:
+            row = defop(name, outputs=count, forward=forward,
+                        self=lambda grad, dim: formula(grad, dim))
+            # The engine sizes a node's gradient buffer by its class's num_outputs.
+            row.node_class.num_outputs = count
+        _MULTI_OUTPUT_ROWS[name, count] = row
+    return row

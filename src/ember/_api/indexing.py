@@ -1,0 +1,546 @@
+"""Indexing: ``x[key]``, ``x[key] = value`` and the index functions (gather, scatter, ...).
+
+PyTorch reads a key in two passes, and so does ember: first the basic parts, each one a view
+node (an integer is ``select``, a slice ``slice``, ``None`` ``unsqueeze``), then, if any
+integer arrays or boolean masks remain, one ``index`` over the dims they sit at. Because
+integers are applied first, ``x[1, :, [0, 1]]`` has shape ``(5, 2)`` for ``x`` of shape
+``(4, 5, 6)`` in PyTorch, where NumPy gives ``(2, 5)``; ember follows PyTorch.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor, wrap_dim
+from ..ops import indexing as I
+from ..ops import shape as S
+from ..ops.op import inplace
+from . import public, tensor_arg
+
+_NONE, _ELLIPSIS, _INT, _SLICE, _ARRAY, _MASK = range(6)
+_INDEX_KINDS = "iu"
+_SCALAR_TYPES = (int, float, bool, np.number, np.bool_)
+
+
+# --- reading a key --------------------------------------------------------------------------------
+def _parse(key):
+    """Classify each part of a key as (kind, value); arrays become NumPy arrays."""
+    if type(key) is not tuple:
+        key = (key,)
+    parts = []
+    for k in key:
+        if k is None:
+            parts.append((_NONE, None))
+        elif k is Ellipsis:
+            parts.append((_ELLIPSIS, None))
+        elif type(k) is slice:
+            parts.append((_SLICE, k))
+        elif type(k) is bool or isinstance(k, np.bool_):
+            parts.append((_MASK, np.array(bool(k))))
+        elif type(k) is int or isinstance(k, np.integer):
+            parts.append((_INT, int(k)))
+        elif isinstance(k, (Tensor, np.ndarray, list, tuple)):
+            parts.append(_array_part(k))
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             f"byte Variables are valid indices (got {type(k).__name__})")
+    return parts
+
+
+def _array_part(k):
+    if isinstance(k, Tensor):
+        array = k._data
+    else:
+        if isinstance(k, (list, tuple)) and any(isinstance(v, Tensor) for v in k):
+            k = [v._data if isinstance(v, Tensor) else v for v in k]
+        array = np.asarray(k)
+        if array.size == 0 and array.dtype.kind == "f":
+            array = array.astype(np.int64)  # ``x[[]]`` selects nothing
+    kind = array.dtype.kind
+    if kind == "b" or array.dtype == np.uint8:
+        if array.dtype == np.uint8:
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+                          "dtype torch.bool instead.", UserWarning, stacklevel=4)
+            array = array.astype(bool)
+        return _MASK, array
+    if kind not in _INDEX_KINDS:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if array.ndim == 0 and isinstance(k, Tensor):
+        return _INT, int(array)  # a 0-dim integer tensor indexes like an integer
+    return _ARRAY, array
+
+
+def _consumed(parts):
+    count = 0
+    for kind, value in parts:
+        if kind == _INT or kind == _SLICE or kind == _ARRAY:
+            count += 1
+        elif kind == _MASK:
+            count += value.ndim
+    return count
+
+
+def _apply_basic(self, parts, setting):
+    """Apply the basic parts (views); return the view and the advanced parts at their dims.
+
+    ``setting``: ``x[key] = v`` skips full slices (PyTorch writes through no extra view there).
+    """
+    ndim = self._data.ndim
+    consumed = _consumed(parts)
+    if consumed > ndim:
+        if ndim == 0 and len(parts) == 1 and parts[0][0] == _INT:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if ndim == 0 and len(parts) == 1 and parts[0][0] == _SLICE:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    result, dim, source_dim = self, 0, 0
+    advanced = []
+    for kind, value in parts:
+        if kind == _SLICE:
+            size = result._data.shape[dim]
+            if value.step is not None and value.step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, step = value.indices(size)
+            stop = max(stop, start)
+            if not (setting and start == 0 and stop == size and step == 1):
+                result = S.slice_op(result, dim, start, stop, step)
+            dim += 1
+            source_dim += 1
+        elif kind == _INT:
+            size = result._data.shape[dim]
+            if not -size <= value < size:
+                raise IndexError(f"index {value} is out of bounds for dimension {source_dim} "
+                                 f"with size {size}")
+            result = S.select(result, dim, value % size)
+            source_dim += 1
+        elif kind == _NONE:
+            result = S.unsqueeze(result, dim)
+            dim += 1
+        elif kind == _ELLIPSIS:
+            dim += ndim - consumed
+            source_dim += ndim - consumed
+        elif kind == _ARRAY:
+            advanced.append((dim, value))
+            dim += 1
+            source_dim += 1
+        else:  # a boolean mask; a Python bool is a 0-dim mask over a new dim of size 1
+            if value.ndim == 0:
+                result = S.unsqueeze(result, dim)
+                value = value.reshape(1)
+            else:
+                shape = result._data.shape
+                for i, size in enumerate(value.shape):
+                    if shape[dim + i] != size:
+                        raise IndexError(
+                            f"The shape of the mask {list(value.shape)} at index {i} does not "
+                            f"match the shape of the indexed tensor {list(shape)} at index "
+                            f"{dim + i}")
+                source_dim += value.ndim
+            advanced.append((dim, value))
+            dim += value.ndim
+    return result, advanced
+
+
+def _advanced_key(result, advanced):
+    """The NumPy key for the advanced parts: ``slice(None)`` elsewhere, masks as positions."""
+    shape = result._data.shape
+    key = [slice(None)] * (advanced[-1][0] + advanced[-1][1].ndim)
+    arrays = []
+    for number, (dim, array) in enumerate(advanced):
+        if array.dtype.kind == "b":
+            positions = np.nonzero(array)
+            key[dim:dim + array.ndim] = positions
+            arrays.extend(positions)
+            continue
+        size = shape[dim]
+        if array.size:
+            low, high = array.min(), array.max()
+            if low < -size or high >= size:
+                bad = high if high >= size else low
+                raise IndexError(f"index {bad} is out of bounds for dimension {number} with "
+                                 f"size {size}")
+        if array.dtype != np.int64:
+            array = array.astype(np.int64)
+        key[dim] = array
+        arrays.append(array)
+    if len(arrays) > 1:
+        try:
+            np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            shapes = ", ".join(str(list(a.shape)) for a in arrays)
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                             f"with shapes {shapes}") from None
+    return tuple(key)
+
+
+def getitem(self, key):
+    """``x[key]``: views for basic keys, a copy (IndexBackward0) for array and mask keys.
+
+    >>> import ember
+    >>> x = ember.arange(12).reshape(3, 4)
+    >>> x[1:, [0, 3]]
+    tensor([[ 4,  7],
+            [ 8, 11]])
+    """
+    kind = type(key)
+    if kind is int:  # the common x[i]: one select
+        data = self._data
+        if data.ndim:
+            size = data.shape[0]
+            if -size <= key < size:
+                return S.select(self, 0, key % size)
+    elif kind is slice and self._data.ndim and (key.step is None or key.step > 0):
+        start, stop, step = key.indices(self._data.shape[0])
+        return S.slice_op(self, 0, start, max(start, stop), step)
+    result, advanced = _apply_basic(self, _parse(key), setting=False)
+    if advanced:
+        return I.index(result, _advanced_key(result, advanced))
+    if result is self:
+        return S.alias(self)  # x[...] and x[()]
+    return result
+
+
+# --- writing through a key ------------------------------------------------------------------------
+def _value_tensor(value, dtype):
+    if isinstance(value, Tensor):
+        return value if value.dtype is dtype else value.to(dtype)
+    return Tensor._make(np.asarray(value).astype(dtype.np))
+
+
+def _check_copy_shape(value, target):
+    """PyTorch's copy_ rules: ``value`` broadcasts to the target (leading 1s may be dropped)."""
+    shape, target_shape = value._data.shape, target._data.shape
+    if shape == target_shape:
+        return value
+    lead = len(shape) - len(target_shape)
+    if lead > 0 and all(s == 1 for s in shape[:lead]):
+        value = S.view(value, shape[lead:])
+        shape = shape[lead:]
+    from .shape import expand_error
+
+    expand_error(value, target_shape)
+    return value
+
+
+def setitem(self, key, value):
+    """``x[key] = value``: writes in place; differentiable (CopySlices / IndexPutBackward0).
+
+    >>> import ember
+    >>> x = ember.zeros(2, 3)
+    >>> x[:, [0, 2]] = 1.
+    >>> x
+    tensor([[1., 0., 1.],
+            [1., 0., 1.]])
+    """
+    if not isinstance(value, (Tensor, *_SCALAR_TYPES)):
+        value = Tensor._make(np.asarray(value, dtype=self._data.dtype))
+    target, advanced = _apply_basic(self, _parse(key), setting=True)
+    if advanced:
+        index_key = _advanced_key(target, advanced)
+        value = _value_tensor(value, target.dtype)
+        indexed = np.broadcast_to(np.zeros((), bool), target._data.shape)[index_key].shape
+        try:
+            np.broadcast_shapes(value._data.shape, indexed)
+            if len(value._data.shape) > len(indexed) and any(
+                    s != 1 for s in value._data.shape[:len(value._data.shape) - len(indexed)]):
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} "
+                               "cannot be broadcast to indexing result of shape "
+                               f"{list(indexed)}") from None
+        if value._data.ndim > len(indexed):
+            value = S.view(value, value._data.shape[value._data.ndim - len(indexed):])
+        inplace(I.index_put, target, value, index_key, False)
+    elif isinstance(value, Tensor):
+        value = _check_copy_shape(_value_tensor(value, target.dtype), target)
+        inplace(I.copy, target, value)
+    else:
+        inplace(I.fill, target, value)
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+
+
+@public(inplace=True, snapshot=False)
+def index_put(input, indices, values, accumulate=False):  # noqa: A002
+    """Write ``values`` at ``indices`` (a tuple of index tensors), adding if ``accumulate``.
+
+    >>> import ember
+    >>> ember.zeros(3).index_put((ember.tensor([0, 0]),), ember.tensor(1.), accumulate=True)
+    tensor([2., 0., 0.])
+    """
+    parts = [_array_part(i) if i is not None else (_SLICE, slice(None)) for i in indices]
+    parts = [(_ARRAY, np.asarray(v)) if kind == _INT else (kind, v) for kind, v in parts]
+    target, advanced = _apply_basic(input, parts, setting=True)
+    key = _advanced_key(target, advanced)
+    return I.index_put(input, _value_tensor(values, input.dtype), key, bool(accumulate))
+
+
+# --- index functions -----------------------------------------------------------------------------
+def _index_tensor(index, fn, name="index"):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(index).__name__}")
+    return index._data
+
+
+@public()
+def index_select(input, dim, index):  # noqa: A002
+    """The entries of ``input`` at positions ``index`` along ``dim``.
+
+    >>> import ember
+    >>> ember.tensor([[1, 2], [3, 4], [5, 6]]).index_select(0, ember.tensor([2, 0]))
+    tensor([[5, 6],
+            [1, 2]])
+    """
+    tensor_arg(input, "input", "index_select")
+    positions = _index_tensor(index, "index_select")
+    if positions.dtype not in (np.int32, np.int64):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if positions.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim] if input.ndim else 1
+    if positions.size and (positions.min() < 0 or positions.max() >= size):
+        raise IndexError("index out of range in self")
+    return I.index_select(input, dim, positions.astype(np.int64, copy=False))
+
+
+@public(inplace=True, snapshot=False)
+def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+    """Add ``alpha * source`` into ``input`` at positions ``index`` along ``dim``.
+
+    >>> import ember
+    >>> ember.zeros(3).index_add(0, ember.tensor([0, 0, 2]), ember.tensor([1., 2., 3.]))
+    tensor([3., 0., 3.])
+    """
+    positions = _index_tensor(index, "index_add")
+    dim = wrap_dim(dim, input.ndim)
+    count = source._data.shape[dim] if source.ndim else 1
+    if positions.size != count:
+        raise RuntimeError(f"index_add_(): Number of indices ({positions.size}) should be equal "
+                           f"to source.size(dim): ({count}), for dim: {dim}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_add_(): self ({input.dtype._legacy[:-6]}) and source "
+                           f"({source.dtype._legacy[:-6]}) must have the same scalar type")
+    size = input._data.shape[dim] if input.ndim else 1
+    if positions.size:
+        bad = positions[(positions < 0) | (positions >= size)]
+        if bad.size:
+            raise RuntimeError(f"index {bad[0]} is out of bounds for dimension {dim} with size "
+                               f"{size}")
+    return I.index_add(input, source, dim, positions.reshape(-1).astype(np.int64), alpha)
+
+
+def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
+    if positions.dtype != np.int64 and not (fn == "gather" and positions.dtype == np.int32):
+        raise RuntimeError(f"{fn}(): Expected dtype int64 for index")
+    ndim = input._data.ndim
+    if positions.ndim != ndim and not (positions.ndim <= 1 and ndim <= 1):
+        what = "input" if fn == "gather" else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} "
+                           "tensor")
+    dim = wrap_dim(dim, ndim)
+    shape = input._data.shape
+    if ndim and positions.ndim == ndim:
+        too_big = any(positions.shape[d] > shape[d] for d in range(ndim) if d != dim)
+        src_small = src is not None and any(
+            positions.shape[d] > src.shape[d] for d in range(ndim))
+        if fn == "gather" and too_big:
+            raise RuntimeError(
+                f"Size does not match at dimension {next(d for d in range(ndim) if d != dim and positions.shape[d] > shape[d])} "  # noqa: E501
+                f"expected index {list(positions.shape)} to be no larger than self "
+                f"{list(shape)} apart from dimension {dim}")
+        if fn != "gather" and (too_big or src_small):
+            message = (f"Expected index {list(positions.shape)} to be no larger than self "
+                       f"{list(shape)} apart from dimension {dim}")
+            if src is not None:
+                message += f" and to be no larger size than src {list(src.shape)}"
+            raise RuntimeError(message)
+    size = shape[dim] if ndim else 1
+    if positions.size:
+        bad = positions[(positions < 0) | (positions >= size)]
+        if bad.size:
+            raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with "
+                               f"size {size}")
+    return dim
+
+
+@public()
+def gather(input, dim, index, *, sparse_grad=False):  # noqa: A002
+    """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (and likewise for other dims).
+
+    >>> import ember
+    >>> ember.tensor([[1, 2], [3, 4]]).gather(1, ember.tensor([[0, 0], [1, 0]]))
+    tensor([[1, 1],
+            [4, 3]])
+    """
+    positions = _index_tensor(index, "gather")
+    dim = _check_gather("gather", input, dim, positions)
+    return I.gather(input, dim, positions.astype(np.int64, copy=False))
+
+
+@public(inplace=True, snapshot=False)
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
+    """Write ``src`` (a tensor) or ``value`` (a number) into ``input`` at ``index`` along ``dim``.
+
+    >>> import ember
+    >>> ember.zeros(2, 3).scatter(1, ember.tensor([[2], [0]]), 1.)
+    tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported by ember yet")
+    if src is None:
+        src = value
+    positions = _index_tensor(index, "scatter")
+    if isinstance(src, Tensor):
+        dim = _check_gather("scatter", input, dim, positions, src._data)
+        return I.scatter(input, _value_tensor(src, input.dtype), dim, positions)
+    dim = _check_gather("scatter", input, dim, positions)
+    return I.scatter_value(input, dim, positions, src)
+
+
+@public(inplace=True, snapshot=False)
+def scatter_add(input, dim, index, src):  # noqa: A002
+    """Add ``src`` into ``input`` at ``index`` along ``dim`` (repeated positions add up).
+
+    >>> import ember
+    >>> ember.zeros(3).scatter_add(0, ember.tensor([0, 0, 2]), ember.tensor([1., 2., 3.]))
+    tensor([3., 0., 3.])
+    """
+    positions = _index_tensor(index, "scatter_add")
+    dim = _check_gather("scatter_add", input, dim, positions, src._data)
+    return I.scatter_add(input, _value_tensor(src, input.dtype), dim, positions)
+
+
+def _mask_array(mask, fn):
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{fn}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+    return mask._data
+
+
+@public(inplace=True, snapshot=False)
+def masked_fill(input, mask, value):  # noqa: A002
+    """``value`` where ``mask`` is True, ``input`` elsewhere (broadcasting the two).
+
+    >>> import ember
+    >>> ember.tensor([1., 2., 3.]).masked_fill(ember.tensor([True, False, True]), 0.)
+    tensor([0., 2., 0.])
+    """
+    array = _mask_array(mask, "masked_fill")
+    if array.dtype != np.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.name if mask.dtype.name != 'float32' else 'float'}")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        return I.masked_fill_tensor(input, _value_tensor(value, input.dtype), array)
+    return I.masked_fill(input, array, value)
+
+
+@public()
+def masked_select(input, mask):  # noqa: A002
+    """The entries of ``input`` where ``mask`` is True, as a 1-D tensor.
+
+    >>> import ember
+    >>> ember.tensor([1., 2., 3.]).masked_select(ember.tensor([True, False, True]))
+    tensor([1., 3.])
+    """
+    array = _mask_array(mask, "masked_select")
+    if array.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = _broadcast_shape(input._data.shape, array.shape)
+    return I.masked_select(input, shape, np.nonzero(np.broadcast_to(array, shape)))
+
+
+def _broadcast_shape(*shapes):
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        from ..ops.op import _broadcast_error
+
+        raise _broadcast_error([np.empty(s, bool) if 0 in s else np.broadcast_to(False, s)
+                                for s in shapes]) from None
+
+
+@public()
+def take(input, index):  # noqa: A002
+    """The entries of ``input`` read as a flat 1-D tensor, at ``index`` (result has its shape).
+
+    >>> import ember
+    >>> ember.tensor([[4, 3], [5, 6]]).take(ember.tensor([0, 3]))
+    tensor([4, 6])
+    """
+    positions = _index_tensor(index, "take")
+    count = input._data.size
+    if positions.size:
+        bad = positions[(positions < -count) | (positions >= count)]
+        if bad.size:
+            raise IndexError(f"out of range: tried to access index {bad.flat[0]} on a tensor of "
+                             f"{count} elements.")
+    return I.take(input, positions.astype(np.int64, copy=False))
+
+
+@public()
+def take_along_dim(input, indices, dim=None):  # noqa: A002
+    """``gather`` after broadcasting ``input`` and ``indices`` (flattened when ``dim`` is None).
+
+    >>> import ember
+    >>> x = ember.tensor([[10., 30., 20.], [60., 40., 50.]])
+    >>> x.take_along_dim(ember.tensor([[1], [0]]), 1)
+    tensor([[30.],
+            [60.]])
+    """
+    if dim is None:
+        return gather(S.view(input, (-1,)) if input._data.flags.c_contiguous else
+                      input.reshape(-1), 0, indices.reshape(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    dim = wrap_dim(dim, input.ndim)
+    in_shape, index_shape = list(input.shape), list(indices.shape)
+    in_shape[dim] = index_shape[dim] = 1
+    common = list(_broadcast_shape(tuple(in_shape), tuple(index_shape)))
+    target = common.copy()
+    target[dim] = input.shape[dim]
+    if tuple(target) != input.shape:
+        input = input.expand(target)
+    target[dim] = indices.shape[dim]
+    if tuple(target) != indices.shape:
+        indices = indices.expand(target)
+    return gather(input, dim, indices)
+
+
+@public()
+def nonzero(input, *, as_tuple=False):  # noqa: A002
+    """Positions of the nonzero entries: an ``(n, ndim)`` tensor, or one tensor per dim.
+
+    >>> import ember
+    >>> ember.tensor([[0, 1], [2, 0]]).nonzero()
+    tensor([[0, 1],
+            [1, 0]])
+    """
+    data = input._data
+    if data.ndim == 0:
+        found = np.array([0] if data else [], dtype=np.int64)
+        if as_tuple:
+            return (Tensor._make(found),)
+        return Tensor._make(np.zeros((found.size, 0), dtype=np.int64))
+    positions = np.nonzero(data)
+    if as_tuple:
+        return tuple(Tensor._make(p.astype(np.int64, copy=False)) for p in positions)
+    # PyTorch's result is laid out column by column (its stride is (1, n)).
+    return Tensor._make(np.stack(positions).astype(np.int64, copy=False).T)
+
+
+@public()
+def argwhere(input):  # noqa: A002
+    """Like ``nonzero()``: an ``(n, ndim)`` tensor of positions."""
+    return nonzero(input)
+

@@ -1,0 +1,230 @@
+"""Indexing rows: advanced indexing, index_put, gather/scatter, index_select/index_add, masks.
+
+Keys of advanced indexing arrive here already normalised by ``ember._api.indexing``: a tuple of
+``slice(None)`` and integer arrays (boolean masks are turned into their nonzero positions), so
+NumPy's advanced indexing gives exactly PyTorch's result and ``add.at`` can accumulate into it.
+"""
+
+from __future__ import annotations
+
+from ..backend import xp
+from . import formula as F
+from .op import defop
+
+
+def _accumulate(grad, self_shape, key):
+    out = xp.zeros(self_shape, dtype=grad.dtype)
+    xp.add.at(out, key, grad)
+    return out
+
+
+# --- x[key] with integer-array keys ---------------------------------------------------------------
+# The derivative of indexing puts the gradient back where it came from, adding where an index
+# repeats (index_put with accumulate=True).
+index_backward = defop(
+    "IndexPutBackward0", inputs="grad",
+    forward=lambda grad, self_shape, key: _accumulate(grad, self_shape, key),
+    grad=lambda gradgrad, key: index.on(gradgrad, key),
+)
+index = defop(
+    "IndexBackward0",
+    forward=lambda self, key: xp.ascontiguousarray(self[key]),
+    self=lambda grad, self_shape, key: index_backward.on(grad, self_shape, key),
+)
+
+
+def _index_put(self, values, key, accumulate=False):
+    out = self.copy()
+    if accumulate:
+        xp.add.at(out, key, values)
+    else:
+        out[key] = values
+    return out
+
+
+def _zero_at(grad, key):
+    """``grad`` with the positions ``key`` overwrote set to zero (recorded for Tensors)."""
+    if F.is_tensor(grad):
+        return index_put.on(grad, F.zeros((), grad), key, False)
+    out = grad.copy()
+    out[key] = 0
+    return out
+
+
+# ``x[key] = values`` with an advanced key, and ``index_put``: old values flow through where they
+# were not overwritten (or all of them, with accumulate=True); each value gets the gradient at the
+# positions it was written to.
+index_put = defop(
+    "IndexPutBackward0", inputs="self values",
+    forward=_index_put,
+    self=lambda grad, key, accumulate: grad if accumulate else _zero_at(grad, key),
+    values=lambda grad, values_shape, key: F.sum_to(index.on(grad, key), values_shape),
+)
+
+
+# --- index_select / index_add ---------------------------------------------------------------------
+def _dim_key(dim, index):
+    return (slice(None),) * dim + (index,)
+
+
+def _index_add(self, source, dim, index, alpha=1):
+    out = self.copy()
+    if self.ndim == 0:
+        out = out.reshape(1)
+        source = source.reshape(1)
+    xp.add.at(out, _dim_key(dim, index), source if alpha == 1 else source * alpha)
+    return out.reshape(self.shape)
+
+
+index_add = defop(
+    "IndexAddBackward0", inputs="self source", promote=None,
+    forward=_index_add,
+    self=lambda grad: grad,
+    source=lambda grad, source_shape, dim, index, alpha: _select_for(
+        grad, source_shape, dim, index, alpha),
+)
+
+
+def _select_for(grad, source_shape, dim, index, alpha):
+    out = index_select.on(grad.reshape(-1) if grad.ndim == 0 else grad, dim, index)
+    out = out.reshape(source_shape) if out.shape != tuple(source_shape) else out
+    return out if alpha == 1 else out * alpha
+
+
+def _index_select(self, dim, index):
+    if self.ndim == 0:
+        return self.reshape(1)[index].reshape(index.shape if index.ndim else ())
+    return xp.take(self, index, axis=dim)
+
+
+index_select = defop(
+    "IndexSelectBackward0",
+    forward=_index_select,
+    self=lambda grad, self_shape, dim, index: index_add.on(
+        F.zeros(self_shape, grad), grad, dim, index),
+)
+
+
+# --- gather / scatter -----------------------------------------------------------------------------
+def _scatter_key(index, dim):
+    """The full integer key that addresses ``self`` at ``index`` along ``dim``."""
+    key = list(xp.indices(index.shape, sparse=True))
+    key[dim] = index
+    return tuple(key)
+
+
+def _region(array, shape):
+    """The leading ``shape`` block of ``array`` (gather/scatter use only that much of it)."""
+    if array.shape == tuple(shape):
+        return array
+    return array[tuple(slice(0, s) for s in shape)]
+
+
+def _gather(self, dim, index):
+    if self.ndim == 0:
+        return self.reshape(1)[index.reshape(-1)].reshape(index.shape)
+    return self[_scatter_key(index, dim)]
+
+
+def _scatter(self, src, dim, index, reduce_add=False):
+    out = self.copy()
+    if self.ndim == 0:
+        view, key = out.reshape(1), (index.reshape(-1),)
+        values = src if xp.ndim(src) == 0 else src.reshape(-1)[:index.size]
+    else:
+        view, key = out, _scatter_key(index, dim)
+        values = src if xp.ndim(src) == 0 else _region(src, index.shape)
+    if reduce_add:
+        xp.add.at(view, key, values)
+    else:
+        view[key] = values
+    return out
+
+
+def _gather_for(grad, src_shape, dim, index):
+    """The gradient of scatter's ``src``: the gathered gradient, zero outside ``index``'s block."""
+    out = gather.on(grad, dim, index)
+    if out.shape == tuple(src_shape):
+        return out
+    padded = F.zeros(src_shape, out)
+    block = tuple(slice(0, s) for s in index.shape)
+    return index_put.on(padded, out, block, False)
+
+
+gather = defop(
+    "GatherBackward0",
+    forward=_gather,
+    self=lambda grad, self_shape, dim, index: scatter_add.on(
+        F.zeros(self_shape, grad), grad, dim, index),
+)
+scatter_add = defop(
+    "ScatterAddBackward0", inputs="self src",
+    forward=lambda self, src, dim, index: _scatter(self, src, dim, index, True),
+    self=lambda grad: grad,
+    src=lambda grad, src_shape, dim, index: _gather_for(grad, src_shape, dim, index),
+)
+scatter = defop(
+    "ScatterBackward0", inputs="self src",
+    forward=lambda self, src, dim, index: _scatter(self, src, dim, index),
+    self=lambda grad, dim, index: scatter_value.on(grad, dim, index, 0),
+    src=lambda grad, src_shape, dim, index: _gather_for(grad, src_shape, dim, index),
+)
+scatter_value = defop(
+    "ScatterBackward1",
+    forward=lambda self, dim, index, value: _scatter(self, value, dim, index),
+    self=lambda grad, dim, index: scatter_value.on(grad, dim, index, 0),
+)
+
+
+# --- masks ----------------------------------------------------------------------------------------
+# masked_fill broadcasts self against the mask (the node sums the gradient back to self's shape).
+masked_fill = defop(
+    "MaskedFillBackward0", broadcast=True,
+    forward=lambda self, mask, value: xp.where(mask, xp.asarray(value, self.dtype), self),
+    self=lambda grad, mask: F.where(mask, 0.0, grad),
+)
+masked_fill_tensor = defop(
+    "MaskedFillBackward1", inputs="self value", broadcast=True,
+    forward=lambda self, value, mask: xp.where(mask, value, self),
+    self=lambda grad, mask: F.where(mask, 0.0, grad),
+    value=lambda grad, mask: F.sum_to(F.where(mask, grad, 0.0), ()),
+)
+# ``shape`` is the broadcast shape of self and mask; ``key`` the mask's nonzero positions in it.
+masked_select = defop(
+    "MaskedSelectBackward0",
+    forward=lambda self, shape, key: xp.broadcast_to(self, shape)[key],
+    self=lambda grad, self_shape, shape, key: F.sum_to(
+        index_backward.on(grad, shape, key), self_shape),
+)
+
+
+# --- take -----------------------------------------------------------------------------------------
+def _numel(shape):
+    count = 1
+    for size in shape:
+        count *= size
+    return count
+
+
+take = defop(
+    "TakeBackward0",
+    forward=lambda self, index: self.reshape(-1)[index],
+    self=lambda grad, self_shape, index: index_backward.on(
+        grad, (_numel(self_shape),), (index,)).reshape(self_shape),
+)
+
+
+# --- writes ---------------------------------------------------------------------------------------
+# ``x[...] = value`` and ``x[basic key] = value`` write through a view; the value's gradient is
+# the incoming one summed back to its shape, and nothing flows to the overwritten values.
+copy = defop(
+    "CopyBackwards", inputs="self src",
+    forward=lambda self, src: xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True),
+    self=lambda grad: grad * 0,
+    src=lambda grad, src_shape: F.sum_to(grad, src_shape),
+)
+fill = defop(
+    "FillBackward3",
+    forward=lambda self, value: xp.full(self.shape, value, dtype=self.dtype),
+    self=lambda grad: grad * 0,
+)
