@@ -240,6 +240,11 @@ def setitem(self, key, value):
     target, advanced = _apply_basic(self, _parse(key), setting=True)
     if advanced:
         index_key = _advanced_key(target, advanced)
+        if isinstance(value, Tensor) and value.dtype is not target.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{target.dtype._legacy[:-6]} for the destination and "
+                f"{value.dtype._legacy[:-6]} for the source.")
         value = _value_tensor(value, target.dtype)
         indexed = np.broadcast_to(np.zeros((), bool), target._data.shape)[index_key].shape
         try:
@@ -304,6 +309,9 @@ def index_select(input, dim, index):  # noqa: A002
         raise IndexError("index_select(): Index is supposed to be a vector")
     dim = wrap_dim(dim, input.ndim)
     size = input._data.shape[dim] if input.ndim else 1
+    if input.ndim == 0 and positions.size > 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{positions.size} value(s)")
     if positions.size and (positions.min() < 0 or positions.max() >= size):
         raise IndexError("index out of range in self")
     return I.index_select(input, dim, positions.astype(np.int64, copy=False))

@@ -92,8 +92,8 @@ def _select_for(grad, source_shape, dim, index, alpha):
 
 
 def _index_select(self, dim, index):
-    if self.ndim == 0:
-        return self.reshape(1)[index].reshape(index.shape if index.ndim else ())
+    if self.ndim == 0:  # a scalar stays a scalar (the index can only be [0])
+        return self.copy()
     return xp.take(self, index, axis=dim)
 
 
