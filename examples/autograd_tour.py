@@ -80,6 +80,12 @@ y1 = x1 * x2
 y2 = x1 + x2
 print(torch.autograd.grad(outputs=[y1, y2], inputs=[x1, x2],
                           grad_outputs=[torch.ones_like(y1), torch.ones_like(y2)]))
+y1 = x1 * x2
+y2 = x1 + x2
+(dy1_dx1, dy1_dx2) = torch.autograd.grad(outputs=y1, inputs=[x1, x2], retain_graph=True)
+print(dy1_dx1, dy1_dx2)
+(dy12_dx1, dy12_dx2) = torch.autograd.grad(outputs=[y1, y2], inputs=[x1, x2])
+print(dy12_dx1, dy12_dx2)
 
 section("6. Gradients accumulate: zero them yourself")
 w = torch.tensor([1.], requires_grad=True)
@@ -92,6 +98,10 @@ for _ in range(4):
     print(w.grad)
 w.grad.zero_()
 print(w.grad)
+a = torch.add(w, x)
+b = torch.add(w, 1)
+y = torch.mul(a, b)
+print(w.requires_grad, a.requires_grad, b.requires_grad)
 
 section("7. Several outputs with gradient weights (grad_tensors)")
 w = torch.tensor([1.], requires_grad=True)
