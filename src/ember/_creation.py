@@ -105,7 +105,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 
 
 def as_tensor(data, dtype=None, device=None):
-    """Like :func:`tensor`, but shares memory with a tensor or array when no conversion is needed."""
+    """Like :func:`tensor`, but shares memory with a tensor or array when it needs no conversion."""
     _check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(_dtype.to_dtype(dtype))
@@ -137,6 +137,9 @@ def numel(input) -> int:  # noqa: A002
 def _factory(array, requires_grad):
     t = Tensor._make(array)
     if requires_grad:
+        if array.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
         t.requires_grad_(True)
     return t
 
@@ -147,27 +150,87 @@ def _resolve(dtype, default=None):
     return _dtype.to_dtype(dtype)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def _size(fn, size, keyword=None):
+    """A size given as varargs (``zeros(2, 3)``), one sequence (``zeros((2, 3))``) or ``size=``,
+    checked with PyTorch's messages."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        size = (keyword,)
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+        for position, s in enumerate(size):
+            if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+                raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos "
+                                f"{position + 1} with error \"type must be tuple of ints,but "
+                                f"got {type(s).__name__}\"")
+    else:
+        for s in size:
+            if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+                raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, "
+                                f"not {type(s).__name__}")
+    size = tuple(int(s) for s in size)
+    for s in size:
+        if s < 0:
+            if fn == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+    return size
+
+
+def _no_more(fn, kwargs):
+    for name in kwargs:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{name}'")
+
+
+def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of zeros; the size as varargs, a sequence or ``size=``.
+
+    >>> import ember
+    >>> ember.zeros(2, 3).shape == ember.zeros((2, 3)).shape == ember.zeros(size=[2, 3]).shape
+    True
+    """
     _check_device(device)
-    return _factory(np.zeros(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+    shape = _size("zeros", size, kwargs.pop("size", None))
+    _no_more("zeros", kwargs)
+    return _factory(np.zeros(shape, _resolve(dtype).np), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of ones; the size as varargs, a sequence or ``size=``."""
     _check_device(device)
-    return _factory(np.ones(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+    shape = _size("ones", size, kwargs.pop("size", None))
+    _no_more("ones", kwargs)
+    return _factory(np.ones(shape, _resolve(dtype).np), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None):
+def empty(*size, out=None, dtype=None, device=None, requires_grad=False, memory_format=None,
+          **kwargs):
+    """An uninitialised tensor (its contents are whatever the memory held)."""
     _check_device(device)
-    return _factory(np.empty(_shape_args(size, "size"), _resolve(dtype).np), requires_grad)
+    shape = _size("empty", size, kwargs.pop("size", None))
+    _no_more("empty", kwargs)
+    return _factory(np.empty(shape, _resolve(dtype).np), requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
+def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, float).
+
+    >>> import ember
+    >>> ember.full((2,), 7)
+    tensor([7, 7])
+    """
     _check_device(device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
-    return _factory(np.full(_shape_args((size,), "size"), fill_value, _resolve(dtype).np),
-                    requires_grad)
+    if isinstance(size, (int, np.integer)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    shape = _size("full", (size,))
+    return _factory(np.full(shape, fill_value, _resolve(dtype).np), requires_grad)
 
 
 def _like(input, dtype):  # noqa: A002
@@ -195,39 +258,91 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,  
     return full(shape, fill_value, dtype=d, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
-    """Values from ``start`` up to (not including) ``end`` in steps of ``step``."""
+def _number(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
+
+    Its length is PyTorch's ``ceil((end - start) / step)``, computed in double precision; for
+    an integer dtype the bounds and step are first truncated to integers, as PyTorch does.
+
+    >>> import ember
+    >>> ember.arange(1, 2.5, 0.5)
+    tensor([1.0000, 1.5000, 2.0000])
+    """
     _check_device(device)
     if end is None:
         start, end = 0, start
-    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
+    start, end, step = _number(start), _number(end), _number(step)
     if dtype is None:
-        floating = any(isinstance(v, float) for v in values)
+        floating = any(isinstance(v, (float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if floating else _dtype.int64
     dtype = _dtype.to_dtype(dtype)
-    start, end, step = values
-    count = max(0, math.ceil((end - start) / step))
-    array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if not dtype.is_floating_point:
+        start, end, step = int(start), int(end), int(step)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    count = math.ceil((end - start) / step)
+    if dtype.is_floating_point:
+        array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
+    else:
+        array = np.arange(start, start + count * step, step, dtype=dtype.np)[:count]
     return _factory(array, requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
-    _check_device(device)
+def _steps(steps):
+    steps = int(_number(steps))
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    array = np.linspace(start, end, steps).astype(_resolve(dtype).np)
-    return _factory(array, requires_grad)
+    return steps
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
-    array = np.logspace(start, end, steps, base=base).astype(_resolve(dtype).np)
-    return _factory(array, requires_grad)
+def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included).
 
-
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
+    >>> import ember
+    >>> ember.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     _check_device(device)
+    array = np.linspace(_number(start), _number(end), _steps(steps))
+    return _factory(array.astype(_resolve(dtype).np), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, device=None,
+             requires_grad=False):
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in exponent.
+
+    >>> import ember
+    >>> ember.logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    """
+    _check_device(device)
+    array = np.logspace(_number(start), _number(end), _steps(steps), base=base)
+    return _factory(array.astype(_resolve(dtype).np), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
+    """An ``n`` by ``m`` (default ``n``) matrix with ones on the diagonal.
+
+    >>> import ember
+    >>> ember.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
+    _check_device(device)
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _factory(np.eye(n, n if m is None else m, dtype=_resolve(dtype).np), requires_grad)
 
 
@@ -288,19 +403,24 @@ def _rng(generator):
     return (generator or default_generator).rng
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
+         **kwargs):
     """Uniform samples on [0, 1)."""
     _check_device(device)
     d = _resolve(dtype)
-    array = _rng(generator).random(_shape_args(size, "size"), dtype=np.float64).astype(d.np)
+    shape = _size("rand", size, kwargs.pop("size", None))
+    _no_more("rand", kwargs)
+    array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
     return _factory(array, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
+          **kwargs):
     """Standard normal samples."""
     _check_device(device)
     d = _resolve(dtype)
-    shape = _shape_args(size, "size")
+    shape = _size("randn", size, kwargs.pop("size", None))
+    _no_more("randn", kwargs)
     if d.np in (np.float32, np.float64):
         array = _rng(generator).standard_normal(shape, dtype=d.np)
     else:
