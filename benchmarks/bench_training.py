@@ -1,0 +1,160 @@
+"""Training speed, ember vs PyTorch side by side in one process.
+
+    python benchmarks/bench_training.py            # step: 15 repeats of 20 steps; epoch: 3 repeats
+    python benchmarks/bench_training.py --quick    # fewer repeats, 50-batch "epochs"
+
+1. One MLP training step: 784-512-256-10 with ReLU, a batch of 128, CrossEntropyLoss,
+   SGD (lr 0.01, momentum 0.9), float32: forward, zero_grad, backward, step.
+2. One MNIST epoch *including data loading*: 469 batches of 128 from the uint8 images, each
+   batch converted to float and normalised on the fly, shuffled by the DataLoader. ember uses
+   ``ember.datasets.MNIST`` with its ``normalize`` transform; PyTorch (no torchvision here) a
+   TensorDataset over the same uint8 tensors and the same arithmetic per batch.
+
+Both libraries run on the same number of threads (PyTorch's set to the BLAS pool NumPy uses);
+repeats are interleaved and medians reported, with the ratio ember / PyTorch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+import ember  # noqa: E402
+
+
+def blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+
+        return max(info["num_threads"] for info in threadpool_info()
+                   if info.get("user_api") == "blas")
+    except Exception:
+        return os.cpu_count() or 1
+
+
+def interleaved(fns, repeats, number):
+    """Median seconds per call of each function; repeats alternate between the functions."""
+    for fn in fns:
+        fn()  # warm-up
+    samples = [[] for _ in fns]
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[i].append((time.perf_counter() - start) / number)
+    return [statistics.median(s) for s in samples]
+
+
+def mlp(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+                         nn.Linear(256, 10))
+
+
+def mlp_step(lib):
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((128, 784)).astype(np.float32))
+    y = lib.tensor(rng.integers(0, 10, 128))
+    model = mlp(lib)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def step():
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+MEAN, STD = 0.1307, 0.3081
+
+
+def ember_epoch(max_batches):
+    from ember.datasets import MNIST
+    from ember.utils.data import DataLoader
+
+    train_set = MNIST(train=True, transform=MNIST.normalize)
+
+    def run():
+        model = mlp(ember)
+        loss_fn = ember.nn.CrossEntropyLoss()
+        optimizer = ember.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        loader = DataLoader(train_set, batch_size=128, shuffle=True)
+        for i, (images, labels) in enumerate(loader):
+            if i == max_batches:
+                break
+            loss = loss_fn(model(images.flatten(1)), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return run
+
+
+def torch_epoch(max_batches):
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from ember.datasets import MNIST
+
+    raw = MNIST(train=True)
+    dataset = TensorDataset(torch.from_numpy(raw.data.numpy().copy()),
+                            torch.from_numpy(raw.targets.numpy().copy()))
+
+    def run():
+        model = mlp(torch)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        loader = DataLoader(dataset, batch_size=128, shuffle=True)
+        for i, (images, labels) in enumerate(loader):
+            if i == max_batches:
+                break
+            images = (images.float() / 255.0 - MEAN) / STD
+            loss = loss_fn(model(images.flatten(1)), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return run
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    import torch
+
+    threads = blas_threads()
+    torch.set_num_threads(threads)
+    ember.manual_seed(0)
+    torch.manual_seed(0)
+    step_repeats, step_number = (5, 5) if args.quick else (15, 20)
+    epoch_repeats, max_batches = (1, 50) if args.quick else (3, None)
+
+    print(f"ember {ember.__version__} vs torch {torch.__version__}, {threads} thread(s), "
+          "float32, medians of interleaved repeats")
+    print(f"{'workload':<44} {'ember':>10} {'PyTorch':>10} {'ember/PyTorch':>14}")
+    e, t = interleaved([mlp_step(ember), mlp_step(torch)], step_repeats, step_number)
+    print(f"{'MLP step 784-512-256-10, batch 128':<44} {e * 1e3:>7.2f} ms {t * 1e3:>7.2f} ms "
+          f"{e / t:>14.2f}")
+    name = "MNIST epoch incl. loading (469 batches)" if max_batches is None else (
+        f"MNIST {max_batches} batches incl. loading")
+    e, t = interleaved([ember_epoch(max_batches), torch_epoch(max_batches)], epoch_repeats, 1)
+    print(f"{name:<44} {e:>8.2f} s {t:>8.2f} s {e / t:>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
