@@ -147,7 +147,8 @@ def _apply_basic(self, parts, setting):
 def _advanced_key(result, advanced):
     """The NumPy key for the advanced parts: ``slice(None)`` elsewhere, masks as positions."""
     shape = result._data.shape
-    key = [slice(None)] * (advanced[-1][0] + advanced[-1][1].ndim)
+    last_dim, last = advanced[-1]
+    key = [slice(None)] * (last_dim + (last.ndim if last.dtype.kind == "b" else 1))
     arrays = []
     for number, (dim, array) in enumerate(advanced):
         if array.dtype.kind == "b":
