@@ -422,3 +422,40 @@ ERRORS = [
 @pytest.mark.parametrize("fn,exception,message", ERRORS, ids=[e[2][:40] for e in ERRORS])
 def test_errors(fn, exception, message):
     expect_error(fn, exception, message)
+
+
+def _chain(y):
+    names, node = [], y.grad_fn
+    while node is not None:
+        names.append(type(node).__name__)
+        children = [child for child, _ in node.next_functions if child is not None]
+        node = children[0] if children else None
+    return names
+
+
+CHAIN_KEYS = [slice(None), (slice(None),), (slice(None), 1), (slice(None), slice(1, 3)),
+              (slice(1, None), slice(None)), (slice(None), slice(None)), Ellipsis, (),
+              (Ellipsis, slice(1, 3)), (None, slice(None)), (1, None), ([0, 1], slice(1, None)),
+              (None, [0, 1], slice(1, 3)), (1, [0, 1]), True, (slice(None), [True, False] * 2 + [True])]
+
+
+@pytest.mark.parametrize("key", CHAIN_KEYS, ids=[repr(k) for k in CHAIN_KEYS])
+def test_getitem_node_chain(key):
+    """x[key] shows PyTorch's nodes, in PyTorch's order (full slices in a tuple make none)."""
+    torch = require_torch()
+    t = _chain(torch.tensor(A, requires_grad=True)[key])
+    e = _chain(ember.tensor(A, requires_grad=True)[key])
+    assert e == t
+
+
+@pytest.mark.parametrize("key", CHAIN_KEYS + [1, [0, 2], (Ellipsis, 0)],
+                         ids=[repr(k) for k in CHAIN_KEYS + [1, [0, 2], (Ellipsis, 0)]])
+def test_setitem_node_chain(key):
+    torch = require_torch()
+    chains = []
+    for L in (torch, ember):
+        w = L.tensor(A, requires_grad=True)
+        x = w * 1
+        x[key] = L.ones(1) * w[0, 0]
+        chains.append([name.replace("torch::autograd::", "") for name in _chain(x)[:2]])
+    assert chains[1] == chains[0]

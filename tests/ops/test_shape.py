@@ -313,3 +313,54 @@ def test_meshgrid_warns_without_indexing():
     with pytest.warns(UserWarning, match="torch.meshgrid: in an upcoming release"):
         grid = ember.meshgrid(ember.zeros(2), ember.zeros(3))
     assert [tuple(g.shape) for g in grid] == [(2, 3), (2, 3)]
+
+
+def _factorizations(n, parts):
+    if parts == 1:
+        return [[n]]
+    return [[d] + rest for d in range(1, n + 1) if n % d == 0
+            for rest in _factorizations(n // d, parts - 1)]
+
+
+def _strides(x):
+    # The stride of a size-1 dim is never used, and libraries choose it differently.
+    return tuple(st if size > 1 else None for st, size in zip(x.stride(), x.shape))
+
+
+def test_view_follows_pytorch_stride_rule():
+    """view succeeds exactly when PyTorch's does, over permuted, stepped and expanded inputs."""
+    torch = require_torch()
+    pick = np.random.default_rng(7)
+    compared = 0
+    for _ in range(300):
+        shape = [int(s) for s in pick.integers(1, 5, size=pick.integers(1, 4))]
+        steps = []
+        for _ in range(pick.integers(0, 4)):
+            steps.append((pick.choice(["permute", "slice", "expand"]), int(pick.integers(0, 99))))
+
+        def build(L):
+            x = L.zeros(shape)
+            for kind, seed in steps:
+                if kind == "permute":
+                    x = x.permute(tuple(np.random.default_rng(seed).permutation(x.ndim)))
+                elif kind == "slice":
+                    key = [slice(None)] * x.ndim
+                    key[seed % x.ndim] = slice(seed % 2, None, 1 + seed % 2)
+                    x = x[tuple(key)]
+                else:
+                    x = x.unsqueeze(0).expand(1 + seed % 3, *x.shape)
+            return x
+
+        t, e = build(torch), build(ember)
+        assert _strides(e) == _strides(t)
+        options = _factorizations(t.numel(), int(pick.integers(1, 4))) if t.numel() else []
+        for target in options[:4]:
+            outcomes = []
+            for x in (t, e):
+                try:
+                    outcomes.append(_strides(x.view(target)))
+                except RuntimeError as error:
+                    outcomes.append(str(error)[:40])
+            assert outcomes[1] == outcomes[0], (shape, steps, target)
+            compared += 1
+    assert compared > 500

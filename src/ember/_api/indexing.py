@@ -82,10 +82,11 @@ def _consumed(parts):
     return count
 
 
-def _apply_basic(self, parts, setting):
+def _apply_basic(self, parts):
     """Apply the basic parts (views); return the view and the advanced parts at their dims.
 
-    ``setting``: ``x[key] = v`` skips full slices (PyTorch writes through no extra view there).
+    A full slice (``:``) inside a tuple key makes no node, as in PyTorch (``x[:, 1:3]`` is one
+    SliceBackward0); a key that leaves the tensor whole gives AliasBackward0 (``x[:, :]``).
     """
     ndim = self._data.ndim
     consumed = _consumed(parts)
@@ -105,7 +106,7 @@ def _apply_basic(self, parts, setting):
                 raise ValueError("step must be greater than zero")
             start, stop, step = value.indices(size)
             stop = max(stop, start)
-            if not (setting and start == 0 and stop == size and step == 1):
+            if not (start == 0 and stop == size and step == 1):
                 result = S.slice_op(result, dim, start, stop, step)
             dim += 1
             source_dim += 1
@@ -145,36 +146,74 @@ def _apply_basic(self, parts, setting):
 
 
 def _advanced_key(result, advanced):
-    """The NumPy key for the advanced parts: ``slice(None)`` elsewhere, masks as positions."""
-    shape = result._data.shape
+    """The NumPy key for the advanced parts: ``slice(None)`` elsewhere, masks as positions.
+
+    Bounds and broadcasting are left to NumPy (no extra pass over the indices); when NumPy
+    refuses a key, :func:`_key_error` finds the reason and words it as PyTorch does.
+    """
     last_dim, last = advanced[-1]
     key = [slice(None)] * (last_dim + (last.ndim if last.dtype.kind == "b" else 1))
+    for dim, array in advanced:
+        if array.dtype.kind == "b":
+            key[dim:dim + array.ndim] = np.nonzero(array)
+        else:
+            key[dim] = array if array.dtype == np.int64 else array.astype(np.int64)
+    return tuple(key)
+
+
+def _key_error(result, advanced, error):
+    """PyTorch's IndexError for an advanced key NumPy refused (out of bounds, no broadcast)."""
+    shape = result._data.shape
     arrays = []
     for number, (dim, array) in enumerate(advanced):
         if array.dtype.kind == "b":
-            positions = np.nonzero(array)
-            key[dim:dim + array.ndim] = positions
-            arrays.extend(positions)
+            arrays.extend(np.nonzero(array))
             continue
         size = shape[dim]
         if array.size:
             low, high = array.min(), array.max()
             if low < -size or high >= size:
                 bad = high if high >= size else low
-                raise IndexError(f"index {bad} is out of bounds for dimension {number} with "
-                                 f"size {size}")
-        if array.dtype != np.int64:
-            array = array.astype(np.int64)
-        key[dim] = array
+                return IndexError(f"index {bad} is out of bounds for dimension {number} with "
+                                  f"size {size}")
         arrays.append(array)
-    if len(arrays) > 1:
-        try:
-            np.broadcast_shapes(*(a.shape for a in arrays))
-        except ValueError:
-            shapes = ", ".join(str(list(a.shape)) for a in arrays)
-            raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
-                             f"with shapes {shapes}") from None
-    return tuple(key)
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = ", ".join(str(list(a.shape)) for a in arrays)
+        return IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                          f"with shapes {shapes}")
+    return error
+
+
+def _checked(row, result, advanced, *args):
+    """Run ``row`` with the advanced key; NumPy's IndexError becomes PyTorch's."""
+    key = _advanced_key(result, advanced)
+    try:
+        return row(result, key) if row is I.index else row(result, *args[:1], key, *args[1:])
+    except IndexError as error:
+        raise _key_error(result, advanced, error) from None
+
+
+def _basic(self, key):
+    """A tuple of in-range integers and forward slices: the views, one per part."""
+    result, dim = self, 0
+    for position, k in enumerate(key):
+        size = result._data.shape[dim]
+        if type(k) is int:
+            if not -size <= k < size:
+                raise IndexError(f"index {k} is out of bounds for dimension {position} with "
+                                 f"size {size}")
+            result = S.select(result, dim, k % size)
+        else:
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, step = k.indices(size)
+            stop = max(start, stop)
+            if not (start == 0 and stop == size and step == 1):
+                result = S.slice_op(result, dim, start, stop, step)
+            dim += 1
+    return S.alias(self) if result is self else result
 
 
 def getitem(self, key):
@@ -196,9 +235,12 @@ def getitem(self, key):
     elif kind is slice and self._data.ndim and (key.step is None or key.step > 0):
         start, stop, step = key.indices(self._data.shape[0])
         return S.slice_op(self, 0, start, max(start, stop), step)
-    result, advanced = _apply_basic(self, _parse(key), setting=False)
+    elif kind is tuple and len(key) <= self._data.ndim and all(
+            type(k) is int or type(k) is slice for k in key):
+        return _basic(self, key)
+    result, advanced = _apply_basic(self, _parse(key))
     if advanced:
-        return I.index(result, _advanced_key(result, advanced))
+        return _checked(I.index, result, advanced)
     if result is self:
         return S.alias(self)  # x[...] and x[()]
     return result
@@ -226,6 +268,25 @@ def _check_copy_shape(value, target):
     return value
 
 
+def _fit_values(value, target, advanced, key):
+    """``value`` checked against the shape the key selects (PyTorch's message if it cannot
+    broadcast), with surplus leading size-1 dims dropped."""
+    try:
+        indexed = np.broadcast_to(np.zeros((), bool), target._data.shape)[key].shape
+    except IndexError as error:
+        raise _key_error(target, advanced, error) from None
+    shape = value._data.shape
+    lead = len(shape) - len(indexed)
+    try:
+        np.broadcast_shapes(shape, indexed)
+        if lead > 0 and any(s != 1 for s in shape[:lead]):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(indexed)}") from None
+    return S.view(value, shape[lead:]) if lead > 0 else value
+
+
 def setitem(self, key, value):
     """``x[key] = value``: writes in place; differentiable (CopySlices / IndexPutBackward0).
 
@@ -238,28 +299,23 @@ def setitem(self, key, value):
     """
     if not isinstance(value, (Tensor, *_SCALAR_TYPES)):
         value = Tensor._make(np.asarray(value, dtype=self._data.dtype))
-    target, advanced = _apply_basic(self, _parse(key), setting=True)
+    target, advanced = _apply_basic(self, _parse(key))
     if advanced:
         index_key = _advanced_key(target, advanced)
-        if isinstance(value, Tensor) and value.dtype is not target.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{target.dtype._legacy[:-6]} for the destination and "
-                f"{value.dtype._legacy[:-6]} for the source.")
-        value = _value_tensor(value, target.dtype)
-        indexed = np.broadcast_to(np.zeros((), bool), target._data.shape)[index_key].shape
+        if isinstance(value, Tensor):
+            if value.dtype is not target.dtype:
+                raise RuntimeError(
+                    "Index put requires the source and destination dtypes match, got "
+                    f"{target.dtype._legacy[:-6]} for the destination and "
+                    f"{value.dtype._legacy[:-6]} for the source.")
+            if value._data.ndim:
+                value = _fit_values(value, target, advanced, index_key)
+        else:
+            value = Tensor._make(np.asarray(value).astype(target._data.dtype))
         try:
-            np.broadcast_shapes(value._data.shape, indexed)
-            if len(value._data.shape) > len(indexed) and any(
-                    s != 1 for s in value._data.shape[:len(value._data.shape) - len(indexed)]):
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} "
-                               "cannot be broadcast to indexing result of shape "
-                               f"{list(indexed)}") from None
-        if value._data.ndim > len(indexed):
-            value = S.view(value, value._data.shape[value._data.ndim - len(indexed):])
-        inplace(I.index_put, target, value, index_key, False)
+            inplace(I.index_put, target, value, index_key, False)
+        except IndexError as error:
+            raise _key_error(target, advanced, error) from None
     elif isinstance(value, Tensor):
         value = _check_copy_shape(_value_tensor(value, target.dtype), target)
         inplace(I.copy, target, value)
@@ -281,9 +337,9 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
     """
     parts = [_array_part(i) if i is not None else (_SLICE, slice(None)) for i in indices]
     parts = [(_ARRAY, np.asarray(v)) if kind == _INT else (kind, v) for kind, v in parts]
-    target, advanced = _apply_basic(input, parts, setting=True)
-    key = _advanced_key(target, advanced)
-    return I.index_put(input, _value_tensor(values, input.dtype), key, bool(accumulate))
+    target, advanced = _apply_basic(input, parts)
+    return _checked(I.index_put, target, advanced, _value_tensor(values, input.dtype),
+                    bool(accumulate))
 
 
 # --- index functions -----------------------------------------------------------------------------

@@ -44,9 +44,7 @@ def _infer_shape(shape, numel):
 @public()
 def reshape(input, *shape):  # noqa: A002
     shape = _infer_shape(_shape_args(shape), input._data.size)
-    if shape == input._data.shape:
-        return S.view(input, shape)
-    if _viewable(input._data, shape):
+    if input._data.flags.c_contiguous or _viewable(input._data, shape):
         return S.view(input, shape)
     return S.unsafe_view(S.clone(input), shape)
 
@@ -64,7 +62,7 @@ def view(input, *shape):  # noqa: A002
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("view(dtype) is not supported by ember")
     shape = _infer_shape(_shape_args(shape), input._data.size)
-    if not _viewable(input._data, shape):
+    if not input._data.flags.c_contiguous and not _viewable(input._data, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
