@@ -364,3 +364,89 @@ def test_view_follows_pytorch_stride_rule():
             assert outcomes[1] == outcomes[0], (shape, steps, target)
             compared += 1
     assert compared > 500
+
+
+# --- random calls: random shapes (0-dim and empty included) and random arguments, valid or not --
+def _random_calls(pick):
+    def dim(nd):
+        return int(pick.integers(-nd - 1, nd + 1)) if nd else int(pick.integers(-1, 2))
+
+    def small(low, high, count=None):
+        values = pick.integers(low, high + 1, size=count)
+        return [int(v) for v in values] if count is not None else int(values)
+
+    return [
+        lambda L, x, nd: x.split(small(0, 3), dim(nd)),
+        lambda L, x, nd: x.split(small(0, 2, small(1, 3)), dim(nd)),
+        lambda L, x, nd: x.chunk(small(-1, 4), dim(nd)),
+        lambda L, x, nd: x.tensor_split(small(-1, 4), dim(nd)),
+        lambda L, x, nd: x.tensor_split(sorted(small(-2, 5, 2)), dim(nd)),
+        lambda L, x, nd: x.unbind(dim(nd)),
+        lambda L, x, nd: x.roll(small(-5, 5), dim(nd)),
+        lambda L, x, nd: x.roll(small(-5, 5)),
+        lambda L, x, nd: x.flip(dim(nd)),
+        lambda L, x, nd: x.narrow(dim(nd), small(-3, 3), small(0, 3)),
+        lambda L, x, nd: x.movedim(dim(nd), dim(nd)),
+        lambda L, x, nd: x.repeat(*small(0, 2, max(0, nd + small(-1, 1)))),
+        lambda L, x, nd: x.repeat_interleave(small(0, 2), dim=dim(nd)),
+        lambda L, x, nd: x.squeeze(dim(nd)),
+        lambda L, x, nd: x.squeeze((dim(nd), dim(nd))),
+        lambda L, x, nd: x.unsqueeze(dim(nd + 1)),
+        lambda L, x, nd: x.flatten(dim(nd), dim(nd)),
+        lambda L, x, nd: x.transpose(dim(nd), dim(nd)),
+        lambda L, x, nd: x.tril(small(-2, 2)),
+        lambda L, x, nd: x.triu(small(-2, 2)),
+        lambda L, x, nd: x.diag(small(-2, 2)),
+        lambda L, x, nd: L.cat([x, x], dim(nd)),
+        lambda L, x, nd: L.stack([x, x], dim(nd + 1)),
+        lambda L, x, nd: L.hstack([x, x]),
+        lambda L, x, nd: L.vstack([x, x]),
+        lambda L, x, nd: x.expand(*([small(1, 2)] + [-1] * nd)),
+        lambda L, x, nd: x.index_select(dim(nd), L.tensor(small(-1, 3, 2))),
+        lambda L, x, nd: x.take(L.tensor([small(-5, 5)])),
+        lambda L, x, nd: x.unflatten(dim(nd), tuple(small(-1, 2, 2))),
+        lambda L, x, nd: x.view(small(-1, 4), small(-1, 2)),
+        lambda L, x, nd: x.t(),
+        lambda L, x, nd: x.gather(dim(nd), L.zeros(small(0, 2, nd), dtype=L.int64)),
+    ]
+
+
+def _outcome(L, call, data):
+    x = L.tensor(data, requires_grad=True)
+    try:
+        out = call(L, x, data.ndim)
+    except (IndexError, RuntimeError, TypeError, ValueError) as error:
+        return type(error).__name__, str(error).split("\n")[0][:60]
+    outs = out if isinstance(out, tuple) else (out,)
+    values = [o.detach().numpy().copy() for o in outs]
+    total = sum(((o * (L.arange(o.numel(), dtype=L.float64).reshape(o.shape) + 1)).sum()
+                 for o in outs if o.requires_grad), L.tensor(0.0, dtype=L.float64))
+    grad = None
+    if total.requires_grad:
+        total.backward()
+        grad = None if x.grad is None else x.grad.numpy()
+    return values, grad
+
+
+def test_random_calls_match_torch():
+    """Random shape ops with random arguments: the same result and gradient, or the same error."""
+    torch = require_torch()
+    pick = np.random.default_rng(11)
+    for trial in range(1500):
+        data = pick.standard_normal([int(s) for s in pick.integers(0, 5, pick.integers(0, 5))])
+        seed = int(pick.integers(2 ** 31))
+        call = _random_calls(np.random.default_rng(seed))[trial % 32]
+        # the same draws for both libraries: rebuild the call from the same seed
+        expected = _outcome(torch, call, data)
+        actual = _outcome(ember, _random_calls(np.random.default_rng(seed))[trial % 32], data)
+        if isinstance(expected[0], str):
+            assert actual == expected, (trial, data.shape)
+            continue
+        assert not isinstance(actual[0], str), (trial, data.shape, actual)
+        assert len(actual[0]) == len(expected[0])
+        for a, e in zip(actual[0], expected[0]):
+            assert a.shape == e.shape and np.allclose(a, e), (trial, data.shape)
+        if expected[1] is None or actual[1] is None:
+            assert all(g is None or not np.any(g) for g in (expected[1], actual[1]))
+        else:
+            np.testing.assert_allclose(actual[1], expected[1], err_msg=str(trial))

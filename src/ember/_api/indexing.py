@@ -370,6 +370,12 @@ def index_select(input, dim, index):  # noqa: A002
         raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
                            f"{positions.size} value(s)")
     if positions.size and (positions.min() < 0 or positions.max() >= size):
+        if size == 0 and input.ndim > 1:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        if input.ndim > 1 and (dim == 1 or input._data.size == 0):
+            # (PyTorch's kernel for these cases words it differently)
+            bad = positions[(positions < 0) | (positions >= size)].flat[0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
         raise IndexError("index out of range in self")
     return I.index_select(input, dim, positions.astype(np.int64, copy=False))
 
@@ -410,7 +416,7 @@ def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
                            "tensor")
     dim = wrap_dim(dim, ndim)
     shape = input._data.shape
-    if ndim and positions.ndim == ndim:
+    if ndim and positions.ndim == ndim and positions.size:
         too_big = any(positions.shape[d] > shape[d] for d in range(ndim) if d != dim)
         src_small = src is not None and any(
             positions.shape[d] > src.shape[d] for d in range(ndim))
@@ -543,6 +549,8 @@ def take(input, index):  # noqa: A002
     """
     positions = _index_tensor(index, "take")
     count = input._data.size
+    if positions.size and not count:
+        raise IndexError("take(): tried to take from an empty tensor")
     if positions.size:
         bad = positions[(positions < -count) | (positions >= count)]
         if bad.size:

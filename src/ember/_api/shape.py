@@ -72,15 +72,15 @@ def view(input, *shape):  # noqa: A002
 @public()
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     ndim = input.ndim
+    start, end = wrap_dim(start_dim, ndim), wrap_dim(end_dim, ndim)
     if ndim == 0:
         return reshape(input, 1)
-    start, end = wrap_dim(start_dim, ndim), wrap_dim(end_dim, ndim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
         return input
-    shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+    shape = input._data.shape
+    return reshape(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
 
 
 @public("swapaxes", "swapdims")
@@ -123,7 +123,11 @@ def squeeze(input, dim=None):  # noqa: A002
     if dim is None:
         return S.squeeze_all(input)
     if isinstance(dim, (tuple, list)):
-        return S.squeeze_tuple(input, tuple(wrap_dim(d, input.ndim) for d in dim))
+        dims = tuple(wrap_dim(d, input.ndim) for d in dim)
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return S.squeeze_tuple(input, dims)
     return S.squeeze_dim(input, wrap_dim(dim, input.ndim))
 
 
@@ -207,13 +211,18 @@ def unflatten(input, dim, sizes):  # noqa: A002
     >>> ember.zeros(2, 6).unflatten(1, (2, 3)).shape
     torch.Size([2, 2, 3])
     """
+    # (PyTorch 2.13 words some unflatten errors as "unexpected", and so does ember)
     dim = wrap_dim(dim, input.ndim)
     sizes = _shape_args((sizes,), "sizes")
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
+    if input.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as "
+                           f"{dim} but tensor has no dimensions")
     size = input._data.shape[dim]
     if sizes.count(-1) > 1:
-        raise RuntimeError("unflatten: only one dimension can be inferred")
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
+                           "inferred")
     known = math.prod(s for s in sizes if s != -1)
     if (-1 in sizes and (known == 0 or size % known)) or (-1 not in sizes and known != size):
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
@@ -239,6 +248,9 @@ def movedim(input, source, destination):  # noqa: A002
     """
     ndim = input.ndim
     source_given, source = _dim_list(source, ndim, "source")
+    if ndim == 0:
+        _dim_list(destination, ndim, "destination")
+        return S.alias(input)
     destination_given, destination = _dim_list(destination, ndim, "destination")
     if len(source) != len(destination):
         raise RuntimeError(
@@ -267,6 +279,8 @@ def repeat(input, *sizes):  # noqa: A002
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     sizes = _shape_args(sizes, "repeats")
     if len(sizes) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
@@ -298,6 +312,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
         input = flatten(input)
         dim = 0
     dim = wrap_dim(dim, input.ndim)
+    if input.ndim == 0:  # PyTorch goes on to unsqueeze at dim + 1, which a scalar lacks
+        wrap_dim(1, 0)
     if isinstance(repeats, Tensor):
         counts = repeats._data
         size = input._data.shape[dim]
@@ -360,12 +376,14 @@ def roll(input, shifts, dims=None):  # noqa: A002
                                "dims:0")
         return S.roll(input, tuple(int(s) for s in shifts), None)
     dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if input._data.size == 0:  # nothing moves: PyTorch returns a copy without looking at dims
+        return S.roll(input, (0,), None)
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
     dims = tuple(wrap_dim(d, input.ndim) for d in dims)
-    if input.ndim == 0:
-        return S.roll(input, (int(shifts[0]),), None)
     return S.roll(input, tuple(int(s) for s in shifts), dims)
 
 
@@ -501,8 +519,9 @@ def cat(tensors, dim=0):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
                                "concatenated")
     # PyTorch skips legacy empty 1-D tensors of shape (0,).
-    numbered = [(i, t) for i, t in enumerate(tensors) if t._data.shape != (0,)] or [
-        (0, tensors[0])]
+    numbered = [(i, t) for i, t in enumerate(tensors) if t._data.shape != (0,)]
+    if not numbered:  # only legacy empties: dim is never looked at
+        return S.cat(_common_dtype(tensors), 0)
     ref = numbered[0][1]
     dim = wrap_dim(dim, ref.ndim)
     for i, t in numbered:
@@ -603,6 +622,8 @@ def split(tensor, split_size_or_sections, dim=0):
     >>> [p.tolist() for p in ember.arange(5).split(2)]
     [[0, 1], [2, 3], [4]]
     """
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor._data.shape[dim]
     sections = split_size_or_sections
@@ -638,6 +659,8 @@ def chunk(input, chunks, dim=0):  # noqa: A002
     >>> [p.tolist() for p in ember.arange(5).chunk(2)]
     [[0, 1, 2], [3, 4]]
     """
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     dim = wrap_dim(dim, input.ndim)
@@ -656,9 +679,9 @@ def unbind(input, dim=0):  # noqa: A002
     >>> ember.tensor([[1, 2], [3, 4]]).unbind(1)
     (tensor([1, 3]), tensor([2, 4]))
     """
+    dim = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    dim = wrap_dim(dim, input.ndim)
     return _multi_output("UnbindBackward0", input, dim, count=input._data.shape[dim],
                          public_name="Unbind")
 
@@ -671,6 +694,9 @@ def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
     >>> [p.tolist() for p in ember.arange(7).tensor_split(3)]
     [[0, 1, 2], [3, 4], [5, 6]]
     """
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     dim = wrap_dim(dim, input.ndim)
     size = input._data.shape[dim]
     split_at = indices_or_sections
@@ -687,10 +713,10 @@ def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
         for i in range(sections - 1):
             start += small + (1 if i < extra else 0)
             bounds.append(start)
+    # Each piece is the Python slice [previous:next] (negative indices count from the end).
     pieces, start = [], 0
-    for stop in bounds + [size]:
-        begin = min(max(start, 0), size)
-        end = min(max(stop, begin), size)
-        pieces.append(S.slice_op(input, dim, begin, end, 1))
+    for stop in bounds + [None]:
+        begin, end, _ = slice(start, stop).indices(size)
+        pieces.append(S.slice_op(input, dim, begin, max(begin, end), 1))
         start = stop
     return tuple(pieces)

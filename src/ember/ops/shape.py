@@ -29,11 +29,10 @@ to_copy = defop(
 )
 transpose = defop(
     "TransposeBackward0", view=True,
-    forward=lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
-    self=lambda grad, dim0, dim1: F.transpose(grad, dim0, dim1),
+    forward=lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1) if self.ndim else self.view(),
+    self=lambda grad, dim0, dim1: transpose.on(grad, dim0, dim1),
 )
-t = defop("TBackward0", view=True, forward=lambda self: self.T,
-          self=lambda grad: F.transpose(grad, 0, -1))
+t = defop("TBackward0", view=True, forward=lambda self: self.T, self=lambda grad: t.on(grad))
 permute = defop(
     "PermuteBackward0", view=True,
     forward=lambda self, dims: xp.transpose(self, dims),
@@ -48,7 +47,7 @@ squeeze_all = defop("SqueezeBackward0", view=True,
 squeeze_dim = defop("SqueezeBackward1", view=True,
                     forward=lambda self, dim: xp.reshape(
                         self, self.shape[:dim] + self.shape[dim + 1:]
-                        if self.shape[dim] == 1 else self.shape),
+                        if self.ndim and self.shape[dim] == 1 else self.shape),
                     self=lambda grad, self_shape: grad.reshape(self_shape))
 # SqueezeBackward4 is the in-place squeeze_(dims) that matmul uses; squeeze(dims) is 2.
 squeeze_dims = defop("SqueezeBackward4", view=True,
