@@ -19,13 +19,30 @@ def runs_folder(name: str) -> Path:
     return folder
 
 
-def progress(iterable, total=None, desc=""):
-    """A tqdm progress bar when tqdm is installed, else the plain iterable."""
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return iterable
-    return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True)
+class progress:
+    """Iterate with a tqdm progress bar when tqdm is installed, else with a plain printed line
+    every fifth of the way; ``report(step, loss)`` shows the running mean loss."""
+
+    def __init__(self, iterable, total, desc=""):
+        self.total, self.desc = total, desc
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            self.bar = None
+            self.iterable = iterable
+        else:
+            self.bar = self.iterable = tqdm(iterable, total=total, desc=desc, leave=False,
+                                            dynamic_ncols=True)
+
+    def __iter__(self):
+        return iter(self.iterable)
+
+    def report(self, step, mean_loss):
+        if self.bar is not None:
+            if step % 10 == 0:
+                self.bar.set_postfix(loss=f"{mean_loss:.4f}")
+        elif step % max(1, self.total // 5) == 0 and step != self.total:
+            print(f"  {self.desc} [{step}/{self.total}] loss {mean_loss:.4f}", flush=True)
 
 
 def pyplot():

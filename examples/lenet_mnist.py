@@ -72,8 +72,7 @@ def train(args, out):
             scheduler.step()
             losses.append(loss.item())
             running += losses[-1]
-            if step % 20 == 0 and hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{running / step:.4f}")
+            bar.report(step, running / step)
         accuracy = evaluate(model, test_loader)
         print(f"epoch {epoch}: train loss {running / len(train_loader):.4f}, "
               f"test accuracy {accuracy:.2%} ({time.perf_counter() - start:.1f} s)")

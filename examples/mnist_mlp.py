@@ -53,7 +53,7 @@ def train(args, out):
     train_set = MNIST(train=True, transform=MNIST.normalize)
     test_set = MNIST(train=False, transform=MNIST.normalize)
     if args.quick:
-        train_set = Subset(train_set, range(args.batch_size * 20))
+        train_set = Subset(train_set, range(args.batch_size * 30))
         test_set = Subset(test_set, range(1000))
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
                               generator=torch.Generator().manual_seed(args.seed))
@@ -79,8 +79,7 @@ def train(args, out):
             scheduler.step()
             losses.append(loss.item())
             running += losses[-1]
-            if step % 50 == 0 and hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{running / step:.4f}")
+            bar.report(step, running / step)
         accuracy = evaluate(model, test_loader)
         print(f"epoch {epoch}: train loss {running / len(train_loader):.4f}, "
               f"test accuracy {accuracy:.2%} ({time.perf_counter() - start:.1f} s)")
@@ -119,7 +118,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eval", action="store_true", help="evaluate the saved checkpoint")
     parser.add_argument("--quick", action="store_true",
-                        help="one epoch of 20 batches and 1000 test images (a smoke test)")
+                        help="one epoch of 30 batches and 1000 test images (a smoke test)")
     args = parser.parse_args(argv)
     if args.quick and args.epochs == parser.get_default("epochs"):
         args.epochs = 1

@@ -29,7 +29,7 @@ def test_mnist_mlp_quick_run_then_eval(example, fake_pyplot, tmp_path):
     program = example("mnist_mlp")
     program.pyplot = lambda: fake_pyplot
     accuracy = program.main(["--quick"])
-    assert accuracy > 0.75  # 20 batches already learn most digits
+    assert accuracy > 0.8  # 30 batches already learn most digits
     assert (tmp_path / "mnist_mlp" / "checkpoint.pt").is_file()
     assert (tmp_path / "mnist_mlp" / "loss.png").is_file()
     assert program.main(["--quick", "--eval"]) == accuracy  # the checkpoint reloads exactly
@@ -66,3 +66,34 @@ def test_programs_run_as_scripts(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "epoch 1: train loss" in result.stdout and "test accuracy" in result.stdout
+
+
+def test_progress_uses_tqdm_when_installed_and_prints_otherwise(monkeypatch, capsys):
+    import types
+
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    import _common
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # not installed
+    bar = _common.progress(range(10), total=10, desc="epoch 1")
+    for step, _ in enumerate(bar, 1):
+        bar.report(step, 0.5)
+    assert capsys.readouterr().out.count("epoch 1 [") == 4  # every fifth, not at the end
+
+    postfixes = []
+
+    class FakeBar:
+        def __init__(self, iterable, **kwargs):
+            self.iterable = iterable
+
+        def __iter__(self):
+            return iter(self.iterable)
+
+        def set_postfix(self, **kwargs):
+            postfixes.append(kwargs)
+
+    monkeypatch.setitem(sys.modules, "tqdm", types.SimpleNamespace(tqdm=FakeBar))
+    bar = _common.progress(range(20), total=20, desc="epoch 1")
+    for step, _ in enumerate(bar, 1):
+        bar.report(step, 0.25)
+    assert postfixes == [{"loss": "0.2500"}] * 2 and capsys.readouterr().out == ""
