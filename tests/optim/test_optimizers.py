@@ -29,7 +29,7 @@ CASES = [
 
 def run(lib, name, options, w0, b0, grads, group_options):
     w = lib.tensor(w0, requires_grad=True)
-    b = lib.tensor(b0, requires_grad=True)
+    b = lib.tensor(b0, requires_grad=True)  # float64: the state follows each parameter's dtype
     opt = getattr(lib.optim, name)([{"params": [w]}, {"params": b, **group_options}], **options)
     history = []
     for gw, gb in grads:
@@ -47,9 +47,9 @@ def run(lib, name, options, w0, b0, grads, group_options):
 def test_ten_steps_match_pytorch(name, options, group_options):
     rng = np.random.default_rng(0)
     w0 = rng.standard_normal((4, 3)).astype(np.float32)
-    b0 = rng.standard_normal(3).astype(np.float32)
+    b0 = rng.standard_normal(3)
     grads = [(rng.standard_normal((4, 3)).astype(np.float32),
-              rng.standard_normal(3).astype(np.float32)) for _ in range(10)]
+              rng.standard_normal(3)) for _ in range(10)]
     ours, opt = run(ember, name, options, w0, b0, grads, group_options)
     theirs, topt = run(torch, name, options, w0, b0, grads, group_options)
     for step, ((w, b), (tw, tb)) in enumerate(zip(ours, theirs)):
