@@ -459,3 +459,77 @@ def test_setitem_node_chain(key):
         x[key] = L.ones(1) * w[0, 0]
         chains.append([name.replace("torch::autograd::", "") for name in _chain(x)[:2]])
     assert chains[1] == chains[0]
+
+
+# --- random calls: random shapes (0-dim and empty included), random dims and in-range indices --
+def _index_calls(pick):
+    def dim(nd):
+        return int(pick.integers(-nd, nd)) if nd else int(pick.integers(-1, 1))
+
+    def positions(L, shape, high):
+        return L.tensor(pick.integers(0, max(high, 1), size=shape).astype(np.int64))
+
+    def sizes(x, low, high):
+        return [int(pick.integers(low, high + 1)) for _ in range(x.ndim)]
+
+    def mask(L, x):
+        return L.tensor(pick.random(x.shape[int(pick.integers(0, x.ndim + 1)):]) > 0.5)
+
+    return [
+        lambda L, x: x.gather(dim(x.ndim), positions(L, sizes(x, 0, 3), min(x.shape or (1,)))),
+        lambda L, x: x.scatter(dim(x.ndim), positions(L, sizes(x, 0, 2), min(x.shape or (1,))),
+                               1.5),
+        lambda L, x: x.scatter_add(dim(x.ndim), positions(L, sizes(x, 0, 2), min(x.shape or (1,))),
+                                   L.ones([3] * x.ndim, dtype=L.float64)),
+        lambda L, x: x.index_add(0, positions(L, [1], x.shape[0]), x[:1] * 2) if x.ndim else x,
+        lambda L, x: x.masked_fill(mask(L, x), 2.0),
+        lambda L, x: x.masked_select(mask(L, x)),
+        lambda L, x: x.take_along_dim(positions(L, [1] * x.ndim, min(x.shape or (1,))),
+                                      dim(x.ndim)) if x.ndim else x,
+        lambda L, x: x.take_along_dim(positions(L, [2], x.numel())),
+        lambda L, x: x.index_put((positions(L, [2], x.shape[0]),), L.tensor(3.0, dtype=L.float64),
+                                 accumulate=bool(pick.integers(2))) if x.ndim else x,
+        lambda L, x: (x > 0).nonzero(as_tuple=bool(pick.integers(2))),
+        lambda L, x: x.index_select(dim(x.ndim), positions(L, [2], (x.shape or (1,))[0])),
+        lambda L, x: x.take(positions(L, [3], x.numel())),
+    ]
+
+
+def _call_outcome(L, call, data):
+    x = L.tensor(data, requires_grad=True)
+    try:
+        out = call(L, x)
+    except (IndexError, RuntimeError, TypeError, ValueError) as error:
+        return type(error).__name__, str(error).split("\n")[0][:60]
+    outs = out if isinstance(out, tuple) else (out,)
+    values = [o.detach().numpy().copy() for o in outs]
+    total = sum(((o * (L.arange(o.numel(), dtype=L.float64).reshape(o.shape) + 1)).sum()
+                 for o in outs if o.requires_grad), L.tensor(0.0, dtype=L.float64))
+    grad = None
+    if total.requires_grad:
+        total.backward()
+        grad = None if x.grad is None else x.grad.numpy()
+    return values, grad
+
+
+def test_random_index_calls_match_torch():
+    """Index functions with random shapes, dims and in-range indices: same values and gradients
+    (or the same error, e.g. for indices of an empty dimension)."""
+    torch = require_torch()
+    pick = np.random.default_rng(5)
+    for trial in range(800):
+        data = pick.standard_normal([int(s) for s in pick.integers(0, 4, pick.integers(0, 4))])
+        seed = int(pick.integers(2 ** 31))
+        number = trial % 12
+        expected = _call_outcome(torch, _index_calls(np.random.default_rng(seed))[number], data)
+        actual = _call_outcome(ember, _index_calls(np.random.default_rng(seed))[number], data)
+        if isinstance(expected[0], str):
+            assert isinstance(actual[0], str) and actual[0] == expected[0], (trial, expected)
+            continue
+        assert not isinstance(actual[0], str), (trial, data.shape, actual)
+        for a, e in zip(actual[0], expected[0]):
+            assert a.shape == e.shape and np.allclose(a, e), (trial, number, data.shape)
+        if expected[1] is None or actual[1] is None:
+            assert all(g is None or not np.any(g) for g in (expected[1], actual[1]))
+        else:
+            np.testing.assert_allclose(actual[1], expected[1], err_msg=str((trial, number)))

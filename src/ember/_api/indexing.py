@@ -170,10 +170,12 @@ def _key_error(result, advanced, error):
             arrays.extend(np.nonzero(array))
             continue
         size = shape[dim]
+        if array.size and size == 0:
+            return IndexError("index is out of bounds for dimension with size 0")
         if array.size:
-            low, high = array.min(), array.max()
-            if low < -size or high >= size:
-                bad = high if high >= size else low
+            outside = array[(array < -size) | (array >= size)]
+            if outside.size:
+                bad = outside.flat[0]
                 return IndexError(f"index {bad} is out of bounds for dimension {number} with "
                                   f"size {size}")
         arrays.append(array)
@@ -335,6 +337,9 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
     >>> ember.zeros(3).index_put((ember.tensor([0, 0]),), ember.tensor(1.), accumulate=True)
     tensor([2., 0., 0.])
     """
+    if len(indices) > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got "
+                         f"{len(indices)})")
     parts = [_array_part(i) if i is not None else (_SLICE, slice(None)) for i in indices]
     parts = [(_ARRAY, np.asarray(v)) if kind == _INT else (kind, v) for kind, v in parts]
     target, advanced = _apply_basic(input, parts)
@@ -390,10 +395,18 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """
     positions = _index_tensor(index, "index_add")
     dim = wrap_dim(dim, input.ndim)
+    if input.ndim == 0 and positions.size != 1:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     count = source._data.shape[dim] if source.ndim else 1
     if positions.size != count:
         raise RuntimeError(f"index_add_(): Number of indices ({positions.size}) should be equal "
                            f"to source.size(dim): ({count}), for dim: {dim}")
+    same = source.ndim == input.ndim and all(
+        a == b for d, (a, b) in enumerate(zip(source.shape, input.shape)) if d != dim)
+    if not same:
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)}")
     if source.dtype is not input.dtype:
         raise RuntimeError(f"index_add_(): self ({input.dtype._legacy[:-6]}) and source "
                            f"({source.dtype._legacy[:-6]}) must have the same scalar type")
@@ -401,6 +414,8 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     if positions.size:
         bad = positions[(positions < 0) | (positions >= size)]
         if bad.size:
+            if input.ndim == 1:
+                raise IndexError("index out of range in self")
             raise RuntimeError(f"index {bad[0]} is out of bounds for dimension {dim} with size "
                                f"{size}")
     return I.index_add(input, source, dim, positions.reshape(-1).astype(np.int64), alpha)
@@ -525,7 +540,7 @@ def masked_select(input, mask):  # noqa: A002
     array = _mask_array(mask, "masked_select")
     if array.dtype != np.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = _broadcast_shape(input._data.shape, array.shape)
+    shape = _broadcast_shape(input._data.shape, array.shape) or (1,)  # a scalar selects as [x]
     return I.masked_select(input, shape, np.nonzero(np.broadcast_to(array, shape)))
 
 
@@ -577,6 +592,8 @@ def take_along_dim(input, indices, dim=None):  # noqa: A002
                            f"number of dimensions, but got {input.ndim} dimensions for input, "
                            f"and {indices.ndim} dimensions for indices")
     dim = wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     in_shape, index_shape = list(input.shape), list(indices.shape)
     in_shape[dim] = index_shape[dim] = 1
     common = list(_broadcast_shape(tuple(in_shape), tuple(index_shape)))

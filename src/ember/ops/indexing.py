@@ -34,7 +34,7 @@ index = defop(
 
 
 def _index_put(self, values, key, accumulate=False):
-    out = self.copy()
+    out = xp.array(self)
     if accumulate:
         xp.add.at(out, key, values)
     else:
@@ -46,7 +46,7 @@ def _zero_at(grad, key):
     """``grad`` with the positions ``key`` overwrote set to zero (recorded for Tensors)."""
     if F.is_tensor(grad):
         return index_put.on(grad, F.zeros((), grad), key, False)
-    out = grad.copy()
+    out = xp.array(grad)
     out[key] = 0
     return out
 
@@ -68,7 +68,7 @@ def _dim_key(dim, index):
 
 
 def _index_add(self, source, dim, index, alpha=1):
-    out = self.copy()
+    out = xp.array(self)
     if self.ndim == 0:
         out = out.reshape(1)
         source = source.reshape(1)
@@ -127,8 +127,9 @@ def _gather(self, dim, index):
 
 
 def _scatter(self, src, dim, index, reduce_add=False):
-    out = self.copy()
-    if self.ndim == 0:
+    # (xp.array copies; a gradient may arrive as a NumPy scalar, which has no writable view)
+    out = xp.array(self)
+    if out.ndim == 0:
         view, key = out.reshape(1), (index.reshape(-1),)
         values = src if xp.ndim(src) == 0 else src.reshape(-1)[:index.size]
     else:
@@ -138,7 +139,7 @@ def _scatter(self, src, dim, index, reduce_add=False):
         xp.add.at(view, key, values)
     else:
         view[key] = values
-    return out
+    return view.reshape(out.shape)
 
 
 def _gather_for(grad, src_shape, dim, index):
