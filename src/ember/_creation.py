@@ -15,7 +15,7 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
            "linspace", "logspace", "eye", "rand", "randn", "randint", "normal", "randperm",
            "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
            "randint_like", "manual_seed", "seed", "initial_seed", "Generator", "is_tensor",
-           "numel", "get_rng_state", "set_rng_state"]
+           "numel", "get_rng_state", "set_rng_state", "tril_indices", "triu_indices"]
 
 
 def _infer_dtype(data):
@@ -344,6 +344,67 @@ def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _factory(np.eye(n, n if m is None else m, dtype=_resolve(dtype).np), requires_grad)
+
+
+def _triangle_indices(row, col, offset, lower, dtype):
+    rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else
+                            ~np.tri(row, col, offset - 1, dtype=bool))
+    return Tensor._make(np.stack([rows, cols]).astype(_resolve(dtype, _dtype.int64).np))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None):
+    """The (row, column) positions of the lower triangle of a ``row`` x ``col`` matrix.
+
+    >>> import ember
+    >>> ember.tril_indices(2, 2)
+    tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    _check_device(device)
+    return _triangle_indices(row, col, offset, True, dtype)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None):
+    """The (row, column) positions of the upper triangle of a ``row`` x ``col`` matrix."""
+    _check_device(device)
+    return _triangle_indices(row, col, offset, False, dtype)
+
+
+# --- Tensor.new_*: a new tensor with this one's dtype (unless given) --------------------------
+def _new_dtype(self, dtype):
+    return self.dtype if dtype is None else dtype
+
+
+def _new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of zeros with this tensor's dtype."""
+    return zeros(*size, dtype=_new_dtype(self, dtype), requires_grad=requires_grad, **kwargs)
+
+
+def _new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of ones with this tensor's dtype."""
+    return ones(*size, dtype=_new_dtype(self, dtype), requires_grad=requires_grad, **kwargs)
+
+
+def _new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """An uninitialised tensor with this tensor's dtype."""
+    return empty(*size, dtype=_new_dtype(self, dtype), requires_grad=requires_grad, **kwargs)
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value``, with this tensor's dtype."""
+    return full(size, fill_value, dtype=_new_dtype(self, dtype), requires_grad=requires_grad)
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """A copy of ``data`` as a tensor with this tensor's dtype."""
+    return tensor(data, dtype=_new_dtype(self, dtype), requires_grad=requires_grad)
+
+
+Tensor.new_zeros = _new_zeros
+Tensor.new_ones = _new_ones
+Tensor.new_empty = _new_empty
+Tensor.new_full = _new_full
+Tensor.new_tensor = _new_tensor
 
 
 # --- random numbers -------------------------------------------------------------------------------

@@ -61,6 +61,15 @@ ROWS = [
     ("eye_mn", lambda L: L.eye(4, 2)),
     ("eye_int", lambda L: L.eye(2, dtype=L.int64)),
     ("eye_0", lambda L: L.eye(0)),
+    ("tril_indices", lambda L: L.tril_indices(3, 4, 1)),
+    ("tril_indices_neg", lambda L: L.tril_indices(4, 3, -1)),
+    ("triu_indices", lambda L: L.triu_indices(3, 3, -1)),
+    ("triu_indices_int32", lambda L: L.triu_indices(2, 5, 2, dtype=L.int32)),
+    ("new_zeros", lambda L: L.ones(2, dtype=L.float64).new_zeros(2, 3)),
+    ("new_ones_dtype", lambda L: L.ones(2).new_ones((2,), dtype=L.int64)),
+    ("new_full", lambda L: L.ones(2, dtype=L.int32).new_full((2,), 1.7)),
+    ("new_tensor", lambda L: L.ones(2, dtype=L.float64).new_tensor([1, 2])),
+    ("new_empty_shape", lambda L: L.ones(2, dtype=L.int16).new_empty(3).zero_()),
 ]
 
 

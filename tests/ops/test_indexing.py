@@ -240,6 +240,14 @@ FUNCS = [
     ("take_along_dim_bcast", lambda L, x: L.take_along_dim(x, idx(L, [[[2], [0], [1], [4]]]), 2),
      [B]),
     ("take_along_dim_flat", lambda L, x: x.take_along_dim(idx(L, [0, 19, 3])), [A]),
+    ("index_fill", lambda L, x: x.index_fill(1, idx(L, [0, 3, 3]), -2.0), [A]),
+    ("index_fill_tensor", lambda L, x, v: L.index_fill(x, 0, idx(L, [1, 1, 2]), v), [A, arr()]),
+    ("index_copy", lambda L, x, s: x.index_copy(1, idx(L, [4, 0]), s), [A, arr(4, 2)]),
+    ("index_copy_1d", lambda L, x, s: x[0].index_copy(0, idx(L, [2]), s), [A, arr(1)]),
+    ("masked_scatter", lambda L, x, s: x.masked_scatter(x > 0, s), [A, arr(30)]),
+    ("masked_scatter_bcast", lambda L, x, s: L.masked_scatter(x, idx(L, [True, False, True, True,
+                                                                          False]), s),
+     [A, arr(4, 3)]),
     ("nonzero", lambda L, x: (x > 0).nonzero(), [A]),
     ("nonzero_tuple", lambda L, x: L.nonzero(x > 0, as_tuple=True), [B]),
     ("nonzero_0d", lambda L, x: (x * 0 + 1).nonzero(), [S]),
@@ -269,6 +277,9 @@ INPLACE = [
      [A, arr(1, 5)]),
     ("masked_fill_", lambda L, x: (x * 1).masked_fill_(x > 0, 0.0), [A]),
     ("index_put_", lambda L, x, v: (x * 1).index_put_((idx(L, [1, 3]),), v), [A, arr(5)]),
+    ("index_fill_", lambda L, x: (x * 1).index_fill_(0, idx(L, [1]), 0.5), [A]),
+    ("index_copy_", lambda L, x, s: (x * 1).index_copy_(0, idx(L, [3]), s), [A, arr(1, 5)]),
+    ("masked_scatter_", lambda L, x, s: (x * 1).masked_scatter_(x < 0, s), [A, arr(20)]),
 ]
 
 
@@ -296,6 +307,10 @@ NAMES = [
     (lambda L, x: x.masked_fill(x > 0, L.tensor(1.0)), "MaskedFillBackward1"),
     (lambda L, x: x.masked_select(x > 0), "MaskedSelectBackward0"),
     (lambda L, x: x.take(L.tensor([0])), "TakeBackward0"),
+    (lambda L, x: x.index_fill(0, L.tensor([0]), 1.0), "IndexFillBackward0"),
+    (lambda L, x: x.index_fill(0, L.tensor([0]), L.tensor(1.0)), "IndexFillBackward1"),
+    (lambda L, x: x.index_copy(0, L.tensor([0]), x[:1]), "IndexCopyBackward0"),
+    (lambda L, x: x.masked_scatter(x > 0, x), "MaskedScatterBackward0"),
 ]
 
 
@@ -322,6 +337,9 @@ GRADCHECK = [
                                                                   x[:, :3] ** 2),
     lambda L, x: x.masked_fill(x.detach() > 0, 0.0) * x,
     lambda L, x: x.take(L.tensor([0, 5, 5])) * x.sum(),
+    lambda L, x: x.index_copy(1, L.tensor([2, 0]), x[:, :2] ** 2).index_fill(0, L.tensor([1]),
+                                                                             0.0) * x,
+    lambda L, x: x.masked_scatter(x.detach() > 0, x.t() ** 2),
 ]
 
 
@@ -412,6 +430,16 @@ ERRORS = [
      "dimension(s)."),
     (lambda L: L.zeros(4, 5).masked_select(L.ones(4, 5)), RuntimeError,
      "masked_select: expected BoolTensor for mask"),
+    (lambda L: L.zeros(4, 5).index_fill(0, L.tensor([5]), 1.0), IndexError,
+     "index 5 is out of bounds for dimension 0 with size 4"),
+    (lambda L: L.zeros(4, 5).index_fill(0, L.tensor([1]), L.ones(1)), RuntimeError,
+     "index_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dim"),
+    (lambda L: L.zeros(4, 5).index_copy(0, L.tensor([0]), L.ones(2, 5)), IndexError,
+     "index_copy_(): Number of indices (1) should be equal to source.size(dim) (2)"),
+    (lambda L: L.zeros(4, 5).index_copy(0, L.tensor([7]), L.ones(1, 5)), IndexError,
+     "index_copy_(): index 7 is out of bounds for dimension 0 with size 4"),
+    (lambda L: L.zeros(4, 5).masked_scatter(L.ones(4, 5, dtype=L.bool), L.ones(3)), RuntimeError,
+     "Number of elements of source < number of ones in mask"),
     (lambda L: L.zeros(4, 5).take(L.tensor([20])), IndexError,
      "out of range: tried to access index 20 on a tensor of 20 elements."),
     (lambda L: L.zeros(4, 5).take(L.tensor([-21])), IndexError,

@@ -92,6 +92,34 @@ ROWS = [
     ("diag_matrix", lambda L, x: x.diag(), [A]),
     ("diag_matrix_k", lambda L, x: x.diag(2), [A]),
     ("diag_matrix_neg", lambda L, x: L.diag(x.t(), -1), [A]),
+    ("diagonal", lambda L, x: x.diagonal(), [A]),
+    ("diagonal_offset", lambda L, x: L.diagonal(x, -1), [A]),
+    ("diagonal_3d", lambda L, x: x.diagonal(1, 2, 0), [B]),
+    ("diagonal_nc", lambda L, x: x.t().diagonal(2), [A]),
+    ("diagonal_far", lambda L, x: x.diagonal(9), [A]),
+    ("diag_embed", lambda L, x: x.diag_embed(), [A]),
+    ("diag_embed_dims", lambda L, x: L.diag_embed(x, 1, 0, 2), [A]),
+    ("diag_embed_neg", lambda L, x: x[0].diag_embed(-2), [A]),
+    ("select", lambda L, x: x.select(1, -2), [B]),
+    ("view_as", lambda L, x, y: x.view_as(y[0].t()), [A, B]),
+    ("reshape_as", lambda L, x, y: x.t().reshape_as(y[0]), [A, B]),
+    ("ravel", lambda L, x: L.ravel(x.t()), [A]),
+    ("flipud", lambda L, x: x.flipud(), [B]),
+    ("fliplr", lambda L, x: L.fliplr(x), [A]),
+    ("rot90", lambda L, x: x.rot90(), [A]),
+    ("rot90_k", lambda L, x: L.rot90(x, -3, [2, 0]), [B]),
+    ("rot90_2", lambda L, x: x.rot90(2, (1, 2)), [B]),
+    ("unfold", lambda L, x: x.unfold(1, 2, 1), [A]),
+    ("unfold_step", lambda L, x: x.unfold(-1, 2, 3), [B]),
+    ("unfold_0d", lambda L, x: x.unfold(0, 1, 1), [S]),
+    ("atleast_1d", lambda L, x: L.atleast_1d(x), [S]),
+    ("atleast_2d", lambda L, x, y: L.atleast_2d(x, y[0]), [S, A]),
+    ("atleast_3d", lambda L, x, y: L.atleast_3d([x, y[0], y]), [S, A]),
+    ("dstack", lambda L, x: L.dstack([x, x[0:3]]), [A]),
+    ("column_stack", lambda L, x: L.column_stack([x[0], x.t()[:, :2], x[0, 0:4]]), [A]),
+    ("hsplit", lambda L, x: x.hsplit(2), [A]),
+    ("vsplit", lambda L, x: L.vsplit(x, [1, 2]), [A]),
+    ("dsplit", lambda L, x: x.dsplit(2), [B]),
     # joining
     ("cat", lambda L, x, y: L.cat([x, y[0]], 0), [A, B]),
     ("cat_dim", lambda L, x, y: L.cat([x, x.t().t(), y[1]], dim=-1), [A, B]),
@@ -165,6 +193,16 @@ NAMES = [
     (lambda L, x: x.tensor_split(2)[1], "SliceBackward0"),
     (lambda L, x: L.meshgrid(x[0], x[1], indexing="ij")[1], "ExpandBackward0"),
     (lambda L, x: L.clone(x), "CloneBackward0"),
+    (lambda L, x: x.diagonal(), "DiagonalBackward0"),
+    (lambda L, x: x.diag_embed(), "DiagEmbedBackward0"),
+    (lambda L, x: x.rot90(), "Rot90Backward0"),
+    (lambda L, x: x.unfold(0, 2, 1), "UnfoldBackward0"),
+    (lambda L, x: x.fliplr(), "FlipBackward0"),
+    (lambda L, x: x.ravel(), "ViewBackward0"),
+    (lambda L, x: x.select(0, 1), "SelectBackward0"),
+    (lambda L, x: L.atleast_3d(x), "UnsqueezeBackward0"),
+    (lambda L, x: L.column_stack([x[0], x[1]]), "CatBackward0"),
+    (lambda L, x: x.hsplit(2)[0], "SliceBackward0"),
 ]
 
 
@@ -227,6 +265,8 @@ GRADCHECK = [
     lambda L, x: L.stack(x.unbind(1)).diag(),
     lambda L, x: x[0].diag(1) * x.sum(),
     lambda L, x: x.t().reshape(-1).unflatten(0, (2, 6)).movedim(1, 0),
+    lambda L, x: x.unfold(1, 2, 1).diagonal(0, 0, 2).rot90() * x.sum(),
+    lambda L, x: x.diag_embed(1).diagonal(-1, 1, 2),
 ]
 
 
@@ -299,6 +339,25 @@ ERRORS = [
      "number of sections must be larger than 0, got 0"),
     (lambda L: L.zeros(3, 4).repeat_interleave(L.tensor([1, 2])), RuntimeError,
      "repeats must have the same size as input along dim"),
+    (lambda L: L.zeros(3, 4).diagonal(0, 1, -1), RuntimeError,
+     "diagonal dimensions cannot be identical 1, -1"),
+    (lambda L: L.zeros(3, 4).select(0, 5), IndexError,
+     "select(): index 5 out of range for tensor of size [3, 4] at dimension 0"),
+    (lambda L: L.tensor(1.).select(0, 0), IndexError, "select() cannot be applied to a 0-dim"),
+    (lambda L: L.zeros(3).rot90(), RuntimeError, "expected total dims >= 2, but got total dims = 1"),
+    (lambda L: L.zeros(3, 4).rot90(1, [0, 0]), RuntimeError,
+     "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0"),
+    (lambda L: L.zeros(3, 4).rot90(1, [0]), RuntimeError, "expected total rotation dims == 2"),
+    (lambda L: L.tensor(1.).flipud(), RuntimeError, "Input must be >= 1-d."),
+    (lambda L: L.zeros(3).fliplr(), RuntimeError, "Input must be >= 2-d."),
+    (lambda L: L.zeros(3, 4).unfold(1, 5, 1), RuntimeError,
+     "maximum size for tensor at dimension 1 is 4 but size is 5"),
+    (lambda L: L.zeros(3, 4).unfold(1, 2, 0), RuntimeError, "step is 0 but must be > 0"),
+    (lambda L: L.zeros(3, 3).hsplit(2), RuntimeError,
+     "torch.hsplit attempted to split along dimension 1, but the size of the dimension 3 is not "
+     "divisible by the split_size 2!"),
+    (lambda L: L.zeros(3).vsplit(1), RuntimeError,
+     "torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with 1 dim"),
     (lambda L: L.meshgrid(L.zeros(2), indexing="xx"), RuntimeError,
      'torch.meshgrid: indexing must be one of "xy" or "ij"'),
 ]
@@ -408,6 +467,10 @@ def _random_calls(pick):
         lambda L, x, nd: x.view(small(-1, 4), small(-1, 2)),
         lambda L, x, nd: x.t(),
         lambda L, x, nd: x.gather(dim(nd), L.zeros(small(0, 2, nd), dtype=L.int64)),
+        lambda L, x, nd: x.diagonal(small(-3, 3), dim(nd), dim(nd)),
+        lambda L, x, nd: x.diag_embed(small(-2, 2), dim(nd + 1), dim(nd + 1)),
+        lambda L, x, nd: x.unfold(dim(nd), small(0, 3), small(1, 2)),
+        lambda L, x, nd: x.rot90(small(-4, 4), (dim(nd), dim(nd))),
     ]
 
 
@@ -435,10 +498,10 @@ def test_random_calls_match_torch():
     for trial in range(1500):
         data = pick.standard_normal([int(s) for s in pick.integers(0, 5, pick.integers(0, 5))])
         seed = int(pick.integers(2 ** 31))
-        call = _random_calls(np.random.default_rng(seed))[trial % 32]
+        call = _random_calls(np.random.default_rng(seed))[trial % 36]
         # the same draws for both libraries: rebuild the call from the same seed
         expected = _outcome(torch, call, data)
-        actual = _outcome(ember, _random_calls(np.random.default_rng(seed))[trial % 32], data)
+        actual = _outcome(ember, _random_calls(np.random.default_rng(seed))[trial % 36], data)
         if isinstance(expected[0], str):
             assert actual == expected, (trial, data.shape)
             continue

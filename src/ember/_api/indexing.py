@@ -421,6 +421,79 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     return I.index_add(input, source, dim, positions.reshape(-1).astype(np.int64), alpha)
 
 
+def _dim_positions(fn, input, dim, index):  # noqa: A002
+    positions = _index_tensor(index, fn)
+    if positions.dtype != np.int64:
+        raise RuntimeError(f"{fn}_(): Expected dtype int64 for index.")
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim] if input.ndim else 1
+    positions = positions.reshape(-1)
+    bad = positions[(positions < -size) | (positions >= size)]
+    if bad.size:
+        prefix = f"{fn}_(): " if fn == "index_copy" else ""
+        raise IndexError(f"{prefix}index {bad[0]} is out of bounds for dimension {dim} with size "
+                         f"{size}")
+    return dim, positions % size if size else positions
+
+
+@public(inplace=True, snapshot=False)
+def index_fill(input, dim, index, value):  # noqa: A002
+    """``input`` with ``value`` written at positions ``index`` along ``dim``.
+
+    >>> import ember
+    >>> ember.zeros(2, 3).index_fill(1, ember.tensor([0, 2]), 1.)
+    tensor([[1., 0., 1.],
+            [1., 0., 1.]])
+    """
+    dim, positions = _dim_positions("index_fill", input, dim, index)
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        return I.index_fill_tensor(input, _value_tensor(value, input.dtype), dim,
+                                   np.unique(positions))
+    return I.index_fill(input, dim, positions, value)
+
+
+@public(inplace=True, snapshot=False)
+def index_copy(input, dim, index, source):  # noqa: A002
+    """``input`` with the slices of ``source`` copied to positions ``index`` along ``dim``.
+
+    >>> import ember
+    >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([1., 2.]))
+    tensor([2., 0., 1.])
+    """
+    dim, positions = _dim_positions("index_copy", input, dim, index)
+    count = source._data.shape[dim] if source.ndim else 1
+    if positions.size != count:
+        raise IndexError(f"index_copy_(): Number of indices ({positions.size}) should be equal "
+                         f"to source.size(dim) ({count})")
+    return I.index_copy(input, _value_tensor(source, input.dtype), dim, positions)
+
+
+@public(inplace=True, snapshot=False)
+def masked_scatter(input, mask, source):  # noqa: A002
+    """Copy ``source``'s leading elements, in order, to where ``mask`` is True.
+
+    >>> import ember
+    >>> ember.zeros(4).masked_scatter(ember.tensor([True, False, True, False]),
+    ...                               ember.tensor([1., 2., 3.]))
+    tensor([1., 0., 2., 0.])
+    """
+    array = _mask_array(mask, "masked_scatter")
+    if array.dtype != np.bool_:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {mask.dtype.name}")
+    shape = _broadcast_shape(input._data.shape, array.shape)
+    if shape != input._data.shape:
+        input = input.expand(shape)
+    array = np.broadcast_to(array, shape)
+    key = np.nonzero(array)
+    if key[0].size > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return I.masked_scatter(input, _value_tensor(source, input.dtype), array, key)
+
+
 def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
     if positions.dtype != np.int64 and not (fn == "gather" and positions.dtype == np.int32):
         raise RuntimeError(f"{fn}(): Expected dtype int64 for index")

@@ -224,6 +224,10 @@ def unflatten(input, dim, sizes):  # noqa: A002
         raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
                            "inferred")
     known = math.prod(s for s in sizes if s != -1)
+    if -1 in sizes and known == 0 and size == 0:
+        raise RuntimeError("unflatten got an unexpected error:\ncannot reshape tensor of 0 "
+                           f"elements into shape {list(sizes)} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous")
     if (-1 in sizes and (known == 0 or size % known)) or (-1 not in sizes and known != size):
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({size}) in the input tensor")
@@ -439,10 +443,225 @@ def diag(input, diagonal=0):  # noqa: A002
             [0, 2]])
     """
     if input.ndim == 1:
-        return S.diag_embed(input, int(diagonal))
+        return S.diag_embed(input, int(diagonal), 0, 1)
     if input.ndim == 2:
         return S.diag_of_matrix(input, int(diagonal))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def _diagonal_dims(ndim, dim1, dim2):
+    wrapped = wrap_dim(dim1, ndim), wrap_dim(dim2, ndim)
+    if wrapped[0] == wrapped[1]:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return wrapped
+
+
+@public()
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """The diagonal of the ``dim1``/``dim2`` planes, as a view (last dim of the result).
+
+    >>> import ember
+    >>> ember.arange(9).reshape(3, 3).diagonal(1)
+    tensor([1, 5])
+    """
+    dim1, dim2 = _diagonal_dims(input.ndim, dim1, dim2)
+    return S.diagonal(input, int(offset), dim1, dim2)
+
+
+@public()
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
+    """Put the last dim of ``input`` on the diagonal of new ``dim1``/``dim2`` planes.
+
+    >>> import ember
+    >>> ember.tensor([1, 2]).diag_embed()
+    tensor([[1, 0],
+            [0, 2]])
+    """
+    dim1, dim2 = _diagonal_dims(input.ndim + 1, dim1, dim2)
+    return S.diag_embed(input, int(offset), dim1, dim2)
+
+
+@public()
+def select(input, dim, index):  # noqa: A002
+    """``input`` at ``index`` along ``dim``, that dim removed (a view): ``x.select(0, i)``."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim]
+    index = int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return S.select(input, dim, index % size)
+
+
+@public(function=False)
+def view_as(input, other):  # noqa: A002
+    """``input.view(other.shape)``."""
+    return view(input, other.shape)
+
+
+@public(function=False)
+def reshape_as(input, other):  # noqa: A002
+    """``input.reshape(other.shape)``."""
+    return reshape(input, other.shape)
+
+
+@public()
+def ravel(input):  # noqa: A002
+    """The elements as a 1-D tensor (a view when the layout allows)."""
+    return reshape(input, -1)
+
+
+@public()
+def flipud(input):  # noqa: A002
+    """Reverse the rows (dim 0)."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return S.flip(input, (0,))
+
+
+@public()
+def fliplr(input):  # noqa: A002
+    """Reverse the columns (dim 1)."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return S.flip(input, (1,))
+
+
+@public()
+def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
+    """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from the first towards the second).
+
+    >>> import ember
+    >>> ember.tensor([[1, 2], [3, 4]]).rot90()
+    tensor([[2, 4],
+            [1, 3]])
+    """
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    wrapped = (wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim))
+    if wrapped[0] == wrapped[1]:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
+                           f"and dim1 = {dims[1]}")
+    return S.rot90(input, int(k) % 4, wrapped)
+
+
+@public()
+def unfold(input, dimension, size, step):  # noqa: A002
+    """Sliding windows of ``size`` along ``dimension`` every ``step``: a view with a new last dim.
+
+    >>> import ember
+    >>> ember.arange(5).unfold(0, 2, 2)
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    dim = wrap_dim(dimension, input.ndim)
+    length = input._data.shape[dim] if input.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return S.unfold(input, dim, int(size), int(step))
+
+
+def _atleast(tensors, fn):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(fn(t) for t in tensors[0])
+    if len(tensors) == 1:
+        return fn(tensors[0])
+    return tuple(fn(t) for t in tensors)
+
+
+def _at_least_1d(t):
+    return S.view(t, (1,)) if t.ndim == 0 else t
+
+
+def _at_least_2d(t):
+    if t.ndim == 0:
+        return S.view(t, (1, 1))
+    return S.unsqueeze(t, 0) if t.ndim == 1 else t
+
+
+def _at_least_3d(t):
+    if t.ndim == 0:
+        return S.view(t, (1, 1, 1))
+    if t.ndim == 1:
+        return S.unsqueeze(S.unsqueeze(t, 0), 2)
+    return S.unsqueeze(t, 2) if t.ndim == 2 else t
+
+
+@public(method=False)
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim (0-d tensors become shape [1])."""
+    return _atleast(tensors, _at_least_1d)
+
+
+@public(method=False)
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims (a 1-D tensor becomes one row)."""
+    return _atleast(tensors, _at_least_2d)
+
+
+@public(method=False)
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims (as NumPy: a matrix gains a last dim of size 1)."""
+    return _atleast(tensors, _at_least_3d)
+
+
+@public(method=False)
+def dstack(tensors):
+    """Concatenate along dim 2 after ``atleast_3d``."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("dstack expects a non-empty TensorList")
+    return cat([_at_least_3d(t) for t in tensors], 2)
+
+
+@public(method=False)
+def column_stack(tensors):
+    """Stack 0-d and 1-D tensors as columns (2-D tensors as they are), along dim 1."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    columns = [S.view(t, (t._data.size, 1)) if t.ndim <= 1 else t for t in tensors]
+    return cat(columns, 1)
+
+
+def _directional_split(name, input, sections, dim, min_dims):  # noqa: A002
+    if input.ndim < min_dims:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, "
+                           f"but got a tensor with {input.ndim} dimensions!")
+    if isinstance(sections, (int, np.integer)):
+        size = input._data.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
+                               f"size of the dimension {size} is not divisible by the split_size "
+                               f"{sections}!")
+    return tensor_split(input, sections, dim)
+
+
+@public()
+def hsplit(input, indices_or_sections):  # noqa: A002
+    """``tensor_split`` along dim 1 (dim 0 for 1-D tensors); a number must divide evenly."""
+    dim = 0 if input.ndim == 1 else 1
+    return _directional_split("hsplit", input, indices_or_sections, dim, 1)
+
+
+@public()
+def vsplit(input, indices_or_sections):  # noqa: A002
+    """``tensor_split`` along dim 0 of a tensor with at least 2 dims."""
+    return _directional_split("vsplit", input, indices_or_sections, 0, 2)
+
+
+@public()
+def dsplit(input, indices_or_sections):  # noqa: A002
+    """``tensor_split`` along dim 2 of a tensor with at least 3 dims."""
+    return _directional_split("dsplit", input, indices_or_sections, 2, 3)
 
 
 @public(method=False)

@@ -105,6 +105,33 @@ index_select = defop(
 )
 
 
+def _index_fill(self, dim, index, value):
+    out = xp.array(self)
+    target = out.reshape(1) if out.ndim == 0 else out
+    target[_dim_key(dim, index)] = value
+    return out
+
+
+index_fill = defop(
+    "IndexFillBackward0",
+    forward=_index_fill,
+    self=lambda grad, dim, index: index_fill.on(grad, dim, index, 0),
+)
+# (``index`` arrives without repeats, so each filled position counts once for ``value``)
+index_fill_tensor = defop(
+    "IndexFillBackward1", inputs="self value",
+    forward=lambda self, value, dim, index: _index_fill(self, dim, index, value),
+    self=lambda grad, dim, index: index_fill.on(grad, dim, index, 0),
+    value=lambda grad, dim, index: F.sum_to(index_select.on(grad, dim, index), ()),
+)
+index_copy = defop(
+    "IndexCopyBackward0", inputs="self source",
+    forward=lambda self, source, dim, index: _index_fill(self, dim, index, source),
+    self=lambda grad, dim, index: index_fill.on(grad, dim, index, 0),
+    source=lambda grad, source_shape, dim, index: _select_for(grad, source_shape, dim, index, 1),
+)
+
+
 # --- gather / scatter -----------------------------------------------------------------------------
 def _scatter_key(index, dim):
     """The full integer key that addresses ``self`` at ``index`` along ``dim``."""
@@ -196,6 +223,29 @@ masked_select = defop(
     forward=lambda self, shape, key: xp.broadcast_to(self, shape)[key],
     self=lambda grad, self_shape, shape, key: F.sum_to(
         index_backward.on(grad, shape, key), self_shape),
+)
+
+
+def _masked_scatter(self, source, mask, key):
+    out = xp.array(self)
+    out[key] = source.reshape(-1)[:key[0].size]
+    return out
+
+
+def _source_grad(grad, source_shape, key):
+    """The gradient of masked_scatter's source: the masked gradient, then zeros."""
+    count = key[0].size
+    picked = index.on(grad, key)
+    return index_backward.on(picked, (_numel(source_shape),), (xp.arange(count),)).reshape(
+        source_shape)
+
+
+# ``mask`` arrives broadcast to self's shape; ``key`` is its nonzero positions.
+masked_scatter = defop(
+    "MaskedScatterBackward0", inputs="self source",
+    forward=_masked_scatter,
+    self=lambda grad, mask: F.where(mask, 0.0, grad),
+    source=lambda grad, source_shape, key: _source_grad(grad, source_shape, key),
 )
 
 

@@ -170,30 +170,105 @@ triu = defop("TriuBackward0", forward=lambda self, diagonal: xp.triu(self, diago
              self=lambda grad, diagonal: triu.on(grad, diagonal))
 
 
-def _onto_diagonal(grad, self_shape, diagonal):
-    out = xp.zeros(self_shape, dtype=grad.dtype)
-    rows, cols = self_shape
-    start_row, start_col = (0, diagonal) if diagonal >= 0 else (-diagonal, 0)
-    count = grad.shape[0]
-    out[xp.arange(start_row, start_row + count), xp.arange(start_col, start_col + count)] = grad
+def diagonal_view(array, offset, dim1, dim2):
+    """A writable NumPy view of the diagonal (NumPy's own ``diagonal`` is read-only): the
+    other dims in order, then the diagonal, as PyTorch lays it out."""
+    key = [slice(None)] * array.ndim
+    key[dim1] = slice(max(-offset, 0), None)
+    key[dim2] = slice(max(offset, 0), None)
+    corner = array[tuple(key)]
+    count = max(min(corner.shape[dim1], corner.shape[dim2]), 0)
+    others = [d for d in range(array.ndim) if d != dim1 and d != dim2]
+    shape = [corner.shape[d] for d in others] + [count]
+    strides = [corner.strides[d] for d in others] + [corner.strides[dim1] + corner.strides[dim2]]
+    return xp.lib.stride_tricks.as_strided(corner, shape, strides)
+
+
+def _onto_diagonal(grad, shape, offset, dim1, dim2):
+    out = xp.zeros(shape, dtype=grad.dtype)
+    diagonal_view(out, offset, dim1, dim2)[...] = grad
     return out
 
 
+# The gradient of a diagonal is a zero tensor with the gradient on that diagonal.
 diagonal_backward = defop(
     "DiagonalBackwardBackward0", inputs="grad",
-    forward=_onto_diagonal,
-    grad=lambda gradgrad, diagonal: diag_of_matrix.on(gradgrad, diagonal),
+    forward=lambda grad, self_shape, offset, dim1, dim2: _onto_diagonal(
+        grad, self_shape, offset, dim1, dim2),
+    grad=lambda gradgrad, offset, dim1, dim2: diagonal.on(gradgrad, offset, dim1, dim2),
+)
+diagonal = defop(
+    "DiagonalBackward0", view=True,
+    forward=lambda self, offset, dim1, dim2: diagonal_view(self, offset, dim1, dim2),
+    self=lambda grad, self_shape, offset, dim1, dim2: diagonal_backward.on(
+        grad, self_shape, offset, dim1, dim2),
 )
 # torch.diag of a matrix reads its diagonal into a new tensor (PyTorch's diagonal_copy node).
 diag_of_matrix = defop(
     "DiagonalBackward0_copy",
-    forward=lambda self, diagonal: xp.diagonal(self, diagonal).copy(),
-    self=lambda grad, self_shape, diagonal: diagonal_backward.on(grad, self_shape, diagonal),
+    forward=lambda self, diagonal: diagonal_view(self, diagonal, 0, 1).copy(),
+    self=lambda grad, self_shape, diagonal: diagonal_backward.on(grad, self_shape, diagonal, 0, 1),
 )
+
+
+def _embed_shape(shape, offset, dim1, dim2):
+    """diag_embed's output shape: the last dim becomes a square of side n + |offset|."""
+    side = shape[-1] + abs(offset)
+    out = list(shape[:-1])
+    for d in sorted((dim1, dim2)):
+        out.insert(d, side)
+    return tuple(out)
+
+
 diag_embed = defop(
     "DiagEmbedBackward0",
-    forward=lambda self, diagonal: xp.diag(self, diagonal),
-    self=lambda grad, diagonal: diag_of_matrix.on(grad, diagonal),
+    forward=lambda self, offset, dim1, dim2: _onto_diagonal(
+        self, _embed_shape(self.shape, offset, dim1, dim2), offset, dim1, dim2),
+    self=lambda grad, offset, dim1, dim2: diagonal.on(grad, offset, dim1, dim2),
+)
+
+rot90 = defop(
+    "Rot90Backward0",
+    forward=lambda self, k, dims: xp.rot90(self, k, dims).copy(),
+    self=lambda grad, k, dims: rot90.on(grad, -k, dims),
+)
+
+
+# --- unfold: sliding windows as a view ------------------------------------------------------------
+def _windows(array, dimension, size, step):
+    shape = list(array.shape)
+    strides = list(array.strides)
+    if array.ndim == 0:  # a scalar is one window of size 1 (or none of size 0)
+        return array.reshape(1)[:size]
+    count = (shape[dimension] - size) // step + 1
+    window_stride = strides[dimension]
+    shape[dimension], strides[dimension] = count, window_stride * step
+    return xp.lib.stride_tricks.as_strided(array, shape + [size], strides + [window_stride])
+
+
+def _unfold_grad(grad, self_shape, dimension, size, step):
+    out = xp.zeros(self_shape, dtype=grad.dtype)
+    windows = _windows(out, dimension, size, step)
+    if out.ndim == 0:
+        return grad.sum().reshape(()) if size else out
+    # Windows overlap when step < size: add window by window so overlaps add up.
+    for i in range(size):
+        key = (slice(None),) * windows.ndim
+        target = windows[key[:-1] + (i,)]
+        target += grad[..., i]
+    return out
+
+
+unfold_backward = defop(
+    "UnfoldBackwardBackward0", inputs="grad",
+    forward=_unfold_grad,
+    grad=lambda gradgrad, dimension, size, step: unfold.on(gradgrad, dimension, size, step),
+)
+unfold = defop(
+    "UnfoldBackward0", view=True,
+    forward=lambda self, dimension, size, step: _windows(self, dimension, size, step),
+    self=lambda grad, self_shape, dimension, size, step: unfold_backward.on(
+        grad, self_shape, dimension, size, step),
 )
 
 
