@@ -270,6 +270,14 @@ def _check_copy_shape(value, target):
     return value
 
 
+def _put_dtype(value, target):
+    if isinstance(value, Tensor) and value.dtype is not target.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{target.dtype._legacy[:-6]} for the destination and {value.dtype._legacy[:-6]} "
+            "for the source.")
+
+
 def _fit_values(value, target, advanced, key):
     """``value`` checked against the shape the key selects (PyTorch's message if it cannot
     broadcast), with surplus leading size-1 dims dropped."""
@@ -305,11 +313,7 @@ def setitem(self, key, value):
     if advanced:
         index_key = _advanced_key(target, advanced)
         if isinstance(value, Tensor):
-            if value.dtype is not target.dtype:
-                raise RuntimeError(
-                    "Index put requires the source and destination dtypes match, got "
-                    f"{target.dtype._legacy[:-6]} for the destination and "
-                    f"{value.dtype._legacy[:-6]} for the source.")
+            _put_dtype(value, target)
             if value._data.ndim:
                 value = _fit_values(value, target, advanced, index_key)
         else:
@@ -343,6 +347,7 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
     parts = [_array_part(i) if i is not None else (_SLICE, slice(None)) for i in indices]
     parts = [(_ARRAY, np.asarray(v)) if kind == _INT else (kind, v) for kind, v in parts]
     target, advanced = _apply_basic(input, parts)
+    _put_dtype(values, target)
     return _checked(I.index_put, target, advanced, _value_tensor(values, input.dtype),
                     bool(accumulate))
 
@@ -424,7 +429,10 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
 def _dim_positions(fn, input, dim, index):  # noqa: A002
     positions = _index_tensor(index, fn)
     if positions.dtype != np.int64:
-        raise RuntimeError(f"{fn}_(): Expected dtype int64 for index.")
+        if fn == "index_copy":
+            raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                               f"{index.dtype._legacy[:-6]}")
+        raise IndexError(f"{fn}_(): Expected dtype int64 for index.")
     dim = wrap_dim(dim, input.ndim)
     size = input._data.shape[dim] if input.ndim else 1
     positions = positions.reshape(-1)
@@ -464,11 +472,15 @@ def index_copy(input, dim, index, source):  # noqa: A002
     tensor([2., 0., 1.])
     """
     dim, positions = _dim_positions("index_copy", input, dim, index)
+    if source.dtype is not input.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but "
+                           f"got (self) {input.dtype._legacy[:-6]} and (source) "
+                           f"{source.dtype._legacy[:-6]}")
     count = source._data.shape[dim] if source.ndim else 1
     if positions.size != count:
         raise IndexError(f"index_copy_(): Number of indices ({positions.size}) should be equal "
                          f"to source.size(dim) ({count})")
-    return I.index_copy(input, _value_tensor(source, input.dtype), dim, positions)
+    return I.index_copy(input, source, dim, positions)
 
 
 @public(inplace=True, snapshot=False)
@@ -484,6 +496,9 @@ def masked_scatter(input, mask, source):  # noqa: A002
     if array.dtype != np.bool_:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {mask.dtype.name}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
+                           f"{input.dtype._legacy[:-6]} and {source.dtype._legacy[:-6]}")
     shape = _broadcast_shape(input._data.shape, array.shape)
     if shape != input._data.shape:
         input = input.expand(shape)
@@ -491,12 +506,12 @@ def masked_scatter(input, mask, source):  # noqa: A002
     key = np.nonzero(array)
     if key[0].size > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    return I.masked_scatter(input, _value_tensor(source, input.dtype), array, key)
+    return I.masked_scatter(input, source, array, key)
 
 
 def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
-    if positions.dtype != np.int64 and not (fn == "gather" and positions.dtype == np.int32):
-        raise RuntimeError(f"{fn}(): Expected dtype int64 for index")
+    if positions.dtype != np.int64 and positions.dtype != np.int32:
+        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index")
     ndim = input._data.ndim
     if positions.ndim != ndim and not (positions.ndim <= 1 and ndim <= 1):
         what = "input" if fn == "gather" else "self"
@@ -557,8 +572,9 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A
         src = value
     positions = _index_tensor(index, "scatter")
     if isinstance(src, Tensor):
+        _same_dtype_as_src(input, src)
         dim = _check_gather("scatter", input, dim, positions, src._data)
-        return I.scatter(input, _value_tensor(src, input.dtype), dim, positions)
+        return I.scatter(input, src, dim, positions)
     dim = _check_gather("scatter", input, dim, positions)
     return I.scatter_value(input, dim, positions, src)
 
@@ -572,8 +588,14 @@ def scatter_add(input, dim, index, src):  # noqa: A002
     tensor([3., 0., 3.])
     """
     positions = _index_tensor(index, "scatter_add")
+    _same_dtype_as_src(input, src)
     dim = _check_gather("scatter_add", input, dim, positions, src._data)
-    return I.scatter_add(input, _value_tensor(src, input.dtype), dim, positions)
+    return I.scatter_add(input, src, dim, positions)
+
+
+def _same_dtype_as_src(input, src):  # noqa: A002
+    if src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
 
 
 def _mask_array(mask, fn):
@@ -636,6 +658,9 @@ def take(input, index):  # noqa: A002
     tensor([4, 6])
     """
     positions = _index_tensor(index, "take")
+    if positions.dtype != np.int64:
+        raise RuntimeError("take(): Expected a long tensor for index, but got "
+                           f"{index.dtype._legacy[:-6]}")
     count = input._data.size
     if positions.size and not count:
         raise IndexError("take(): tried to take from an empty tensor")
