@@ -513,3 +513,47 @@ def test_random_calls_match_torch():
             assert all(g is None or not np.any(g) for g in (expected[1], actual[1]))
         else:
             np.testing.assert_allclose(actual[1], expected[1], err_msg=str(trial))
+
+
+IN_PLACE_VIEWS = [
+    ("unsqueeze_", lambda x: x.unsqueeze_(0), "UnsqueezeBackward1"),
+    ("squeeze_", lambda x: x.squeeze_(), "SqueezeBackward3"),
+    ("squeeze_dim", lambda x: x.squeeze_(0), "SqueezeBackward4"),
+    ("squeeze_dims", lambda x: x.squeeze_((0, 2)), "SqueezeBackward5"),
+    ("transpose_", lambda x: x.transpose_(0, 1), "TransposeBackward1"),
+    ("swapaxes_", lambda x: x.swapaxes_(2, 0), "TransposeBackward1"),
+    ("t_", lambda x: x.squeeze_(2).t_(), "TBackward1"),
+]
+
+
+@pytest.mark.parametrize("fn,name", [r[1:] for r in IN_PLACE_VIEWS],
+                         ids=[r[0] for r in IN_PLACE_VIEWS])
+def test_in_place_view_ops(fn, name):
+    torch = require_torch()
+    data = arr(1, 3, 1)
+    upstream = None
+    grads = []
+    for L in (torch, ember):
+        w = L.tensor(data, requires_grad=True)
+        x = w * 2
+        version = x._version
+        y = fn(x)
+        assert y is x
+        assert type(y.grad_fn).__name__ == name
+        assert y._version == version + (2 if name == "TBackward1" else 1)
+        if upstream is None:
+            upstream = rng.standard_normal(tuple(y.shape)).astype(np.float32)
+        (y * L.tensor(upstream)).sum().backward()
+        grads.append(w.grad.numpy())
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            fn(L.tensor(data, requires_grad=True))
+    np.testing.assert_allclose(grads[1], grads[0])
+
+
+def test_in_place_view_op_on_a_view_writes_through():
+    x = ember.zeros(2, 3)
+    row = x[1]
+    row.unsqueeze_(0)
+    assert tuple(row.shape) == (1, 3) and row._base is x
+    row[0, 2] = 5.0
+    assert x.tolist() == [[0.0, 0.0, 0.0], [0.0, 0.0, 5.0]]

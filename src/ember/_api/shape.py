@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _shape_args, wrap_dim
+from ..autograd import grad_mode
 from . import public
 from ..ops import shape as S
 
@@ -129,6 +130,55 @@ def squeeze(input, dim=None):  # noqa: A002
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
         return S.squeeze_tuple(input, dims)
     return S.squeeze_dim(input, wrap_dim(dim, input.ndim))
+
+
+def _view_in_place(row, self, *arguments):
+    """``x.unsqueeze_(0)`` and friends: ``x`` itself takes the new shape (and the new node)."""
+    if grad_mode.state.enabled and self._requires_grad and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    result = row(self, *arguments)
+    self._data = result._data
+    self._bump_version()
+    if result.grad_fn is not None:
+        self.grad_fn = result.grad_fn
+        self.__dict__.pop("_output_nr", None)
+    if self._view_replay is not None:  # a view stays a view: one more step from its base
+        self._view_replay = self._view_replay + ((row, arguments),)
+    return self
+
+
+@public(function=False)
+def unsqueeze_(self, dim):
+    """In-place :meth:`unsqueeze`."""
+    return _view_in_place(S.unsqueeze_in_place, self, wrap_dim(dim, self.ndim + 1))
+
+
+@public(function=False)
+def squeeze_(self, dim=None):
+    """In-place :meth:`squeeze`."""
+    if dim is None:
+        return _view_in_place(S.squeeze_all_in_place, self)
+    if isinstance(dim, (tuple, list)):
+        return _view_in_place(S.squeeze_tuple_in_place, self,
+                              tuple(wrap_dim(d, self.ndim) for d in dim))
+    return _view_in_place(S.squeeze_dim_in_place, self, wrap_dim(dim, self.ndim))
+
+
+@public("swapaxes_", "swapdims_", function=False)
+def transpose_(self, dim0, dim1):
+    """In-place :meth:`transpose`."""
+    return _view_in_place(S.transpose_in_place, self, wrap_dim(dim0, self.ndim),
+                          wrap_dim(dim1, self.ndim))
+
+
+@public(function=False)
+def t_(self):
+    """In-place :meth:`t`."""
+    if self.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                           f"{self.ndim}D")
+    return _view_in_place(S.t_in_place, self)
 
 
 def expand_error(input, sizes):  # noqa: A002

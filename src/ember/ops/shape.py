@@ -123,6 +123,19 @@ stack = defop_variadic(
 )
 
 
+# --- in-place view ops (x.unsqueeze_(0)): the same math, PyTorch's names for the in-place forms --
+def _in_place_form(name, row):
+    return defop(name, forward=row.forward, **{"self": row.derivatives[0]})
+
+
+unsqueeze_in_place = _in_place_form("UnsqueezeBackward1", unsqueeze)
+squeeze_all_in_place = _in_place_form("SqueezeBackward3", squeeze_all)
+squeeze_dim_in_place = _in_place_form("SqueezeBackward4", squeeze_dim)
+squeeze_tuple_in_place = _in_place_form("SqueezeBackward5", squeeze_tuple)
+transpose_in_place = _in_place_form("TransposeBackward1", transpose)
+t_in_place = _in_place_form("TBackward1", t)
+
+
 # --- views that PyTorch names on their own --------------------------------------------------------
 # ``x[...]`` and ``x[()]``: a new view of the whole tensor.
 alias = defop("AliasBackward0", view=True, forward=lambda self: self.view(),
