@@ -58,11 +58,12 @@ def meshgrid(*tensors, indexing=None):
 # --- joining ------------------------------------------------------------------------------------
 def _common_dtype(tensors):
     """Cast to the promoted dtype where dtypes differ, so each gradient keeps its input's dtype."""
-    first = tensors[0].dtype
-    if all(t.dtype is first for t in tensors):
-        return tensors
-    target = _dtype.result_type(*tensors)
-    return [t if t.dtype is target else t.to(target) for t in tensors]
+    first = tensors[0]._data.dtype
+    for t in tensors:
+        if t._data.dtype != first:
+            target = _dtype.result_type(*tensors)
+            return [t if t.dtype is target else t.to(target) for t in tensors]
+    return tensors
 
 
 @public("concat", "concatenate")
@@ -77,30 +78,39 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    kept = []  # PyTorch skips legacy empty 1-D tensors of shape (0,)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"cat(): argument 'tensors' must be tuple of Tensors, not "
                             f"{type(t).__name__}")
-        if t.ndim == 0:
+        shape = t._data.shape
+        if not shape:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
                                "concatenated")
-    # PyTorch skips legacy empty 1-D tensors of shape (0,).
-    numbered = [(i, t) for i, t in enumerate(tensors) if t._data.shape != (0,)]
-    if not numbered:  # only legacy empties: dim is never looked at
+        if shape != (0,):
+            kept.append(t)
+    if not kept:  # only legacy empties: dim is never looked at
         return S.cat(_common_dtype(tensors), 0)
-    ref = numbered[0][1]
-    dim = wrap_dim(dim, ref.ndim)
-    for i, t in numbered:
-        if t.ndim != ref.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} "
-                               f"and {t.ndim}")
-        for d in range(ref.ndim):
-            if d != dim and t._data.shape[d] != ref._data.shape[d]:
-                raise RuntimeError(
+    dim = wrap_dim(dim, kept[0]._data.ndim)
+    try:
+        return S.cat(_common_dtype(kept), dim)
+    except ValueError:  # NumPy refused the shapes: say why, as PyTorch does
+        raise _cat_error(tensors, dim) from None
+
+
+def _cat_error(tensors, dim):
+    numbered = [(i, t._data.shape) for i, t in enumerate(tensors) if t._data.shape != (0,)]
+    reference = numbered[0][1]
+    for i, shape in numbered:
+        if len(shape) != len(reference):
+            return RuntimeError(f"Tensors must have same number of dimensions: got "
+                                f"{len(reference)} and {len(shape)}")
+        for d in range(len(reference)):
+            if d != dim and shape[d] != reference[d]:
+                return RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                    f"{ref._data.shape[d]} but got size {t._data.shape[d]} for tensor number "
-                    f"{i} in the list.")
-    return S.cat(_common_dtype([t for _, t in numbered]), dim)
+                    f"{reference[d]} but got size {shape[d]} for tensor number {i} in the list.")
+    return RuntimeError("torch.cat(): the tensors cannot be concatenated")
 
 
 @public()
@@ -168,6 +178,9 @@ class _MultiOutputView:
         raise RuntimeError(self.message)
 
 
+_GUARDS: dict = {}  # (name, output_nr) -> the replay steps of such a piece (immutable, shared)
+
+
 def _multi_output(name, input, *arguments, count, public_name):  # noqa: A002
     if count == 0:
         return ()
@@ -176,7 +189,10 @@ def _multi_output(name, input, *arguments, count, public_name):  # noqa: A002
         pieces = (pieces,)
     for i, piece in enumerate(pieces):
         piece._share_version(input)
-        piece._view_replay = ((_MultiOutputView(public_name, i), ()),)
+        steps = _GUARDS.get((public_name, i))
+        if steps is None:
+            steps = _GUARDS[public_name, i] = ((_MultiOutputView(public_name, i), ()),)
+        piece._view_replay = steps
     return tuple(pieces)
 
 
