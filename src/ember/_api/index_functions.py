@@ -197,11 +197,10 @@ def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
                 message += f" and to be no larger size than src {list(src.shape)}"
             raise RuntimeError(message)
     size = shape[dim] if ndim else 1
-    if positions.size:
+    if positions.size and (positions.min() < 0 or positions.max() >= size):
         bad = positions[(positions < 0) | (positions >= size)]
-        if bad.size:
-            raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with "
-                               f"size {size}")
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with "
+                           f"size {size}")
     return dim
 
 

@@ -148,9 +148,15 @@ def _region(array, shape):
 
 
 def _gather(self, dim, index):
+    if index.size == 0:  # (PyTorch does not check an empty index's shape against self)
+        return xp.zeros(index.shape, self.dtype)
     if self.ndim == 0:
         return self.reshape(1)[index.reshape(-1)].reshape(index.shape)
-    return self[_scatter_key(index, dim)]
+    if any(i != s for d, (i, s) in enumerate(zip(index.shape, self.shape)) if d != dim):
+        # only the leading block of the other dims is read
+        self = self[tuple(slice(None) if d == dim else slice(0, i)
+                          for d, i in enumerate(index.shape))]
+    return xp.take_along_axis(self, index, axis=dim)
 
 
 def _scatter(self, src, dim, index, reduce_add=False):
