@@ -557,3 +557,26 @@ def test_in_place_view_op_on_a_view_writes_through():
     assert tuple(row.shape) == (1, 3) and row._base is x
     row[0, 2] = 5.0
     assert x.tolist() == [[0.0, 0.0, 0.0], [0.0, 0.0, 5.0]]
+
+
+DTYPE_OPS = [
+    lambda L, x: x.t().reshape(-1),
+    lambda L, x: L.cat([x, x.flip(0)], 1),
+    lambda L, x: L.stack(x.unbind(1)),
+    lambda L, x: x.repeat(2, 1).roll(1, 0),
+    lambda L, x: x[[0, 2], 1:].tril(),
+    lambda L, x: x.split([1, 2])[1].diagonal(),
+    lambda L, x: x.unsqueeze(0).expand(2, 3, 4).movedim(0, 2),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "int64", "uint8",
+                                   "bool"])
+@pytest.mark.parametrize("fn", DTYPE_OPS)
+def test_dtypes_are_kept(fn, dtype):
+    """Shape ops never change the dtype: every dtype gives torch's values (and gradients for
+    floating dtypes)."""
+    data = rng.standard_normal((3, 4)) * 3
+    if dtype == "bool":
+        data = data > 0
+    check(fn, data.astype(dtype), gradgrad=dtype != "float16")
