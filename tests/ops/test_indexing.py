@@ -585,3 +585,17 @@ def test_random_index_calls_match_torch():
             assert all(g is None or not np.any(g) for g in (expected[1], actual[1]))
         else:
             np.testing.assert_allclose(actual[1], expected[1], err_msg=str((trial, number)))
+
+
+def test_changing_the_index_tensor_later_does_not_change_the_gradient():
+    x = ember.tensor(A, requires_grad=True)
+    rows = ember.tensor([0, 2])
+    columns = ember.tensor([[1], [0], [3], [2]])
+    y = x[rows].sum() + x.gather(1, columns).sum()
+    rows.fill_(1)
+    columns.fill_(4)
+    y.backward()
+    expected = np.zeros_like(A)
+    expected[[0, 2]] += 1
+    expected[[0, 1, 2, 3], [1, 0, 3, 2]] += 1
+    np.testing.assert_array_equal(x.grad.numpy(), expected)

@@ -18,7 +18,8 @@ from .indexing import _value_tensor
 def _index_tensor(index, fn, name="index"):
     if not isinstance(index, Tensor):
         raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(index).__name__}")
-    return index._data
+    # A copy: the node keeps the positions, and the caller may change the index tensor later.
+    return index._data.copy()
 
 
 @public()

@@ -51,7 +51,7 @@ def _parse(key):
 
 def _array_part(k):
     if isinstance(k, Tensor):
-        array = k._data
+        array = k._data.copy()  # the node keeps the key; the caller may change the tensor later
     else:
         if isinstance(k, (list, tuple)) and any(isinstance(v, Tensor) for v in k):
             k = [v._data if isinstance(v, Tensor) else v for v in k]
