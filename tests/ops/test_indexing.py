@@ -176,6 +176,14 @@ def test_setitem_through_a_view_updates_the_base():
     assert s.tolist() == [0.0, 4.0, 0.0]
 
 
+def test_expand_without_repeats_is_writable():
+    x = ember.zeros(1, 3)
+    view = x.expand(1, 3)
+    view[0, 1] = 2.0
+    x[None].expand(1, 1, 3)[0, 0, 2] = 3.0
+    assert x.tolist() == [[0.0, 2.0, 3.0]]
+
+
 def test_setitem_casts_to_the_tensor_dtype():
     torch = require_torch()
     for L in (torch, ember):
@@ -396,6 +404,9 @@ ERRORS = [
      "a view of a leaf Variable that requires grad is being used in an in-place operation."),
     (lambda L: L.zeros(4, 5, requires_grad=True).__setitem__([0], 1.0), RuntimeError,
      "a leaf Variable that requires grad is being used in an in-place operation."),
+    (lambda L: L.zeros(5).expand(4, 5).__setitem__((slice(None), 0), 1.0), RuntimeError,
+     "unsupported operation: more than one element of the written-to tensor refers to a single "
+     "memory location."),
     (lambda L: L.zeros(4, 5).index_select(0, L.tensor([4])), IndexError,
      "index out of range in self"),
     (lambda L: L.tensor(1.).index_select(0, L.tensor([0, 0])), RuntimeError,

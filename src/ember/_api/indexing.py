@@ -310,6 +310,10 @@ def setitem(self, key, value):
     if not isinstance(value, (Tensor, *_SCALAR_TYPES)):
         value = Tensor._make(np.asarray(value, dtype=self._data.dtype))
     target, advanced = _apply_basic(self, _parse(key))
+    if not target._data.flags.writeable:  # e.g. a row of an expanded tensor
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
     if advanced:
         index_key = _advanced_key(target, advanced)
         if isinstance(value, Tensor):

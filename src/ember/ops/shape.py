@@ -57,8 +57,15 @@ squeeze_dims = defop("SqueezeBackward4", view=True,
 squeeze_tuple = defop("SqueezeBackward2", view=True,
                       forward=lambda self, dims: squeeze_dims.forward(self, dims),
                       self=lambda grad, self_shape: grad.reshape(self_shape))
-expand = defop("ExpandBackward0", view=True,
-               forward=lambda self, shape: xp.broadcast_to(self, shape),
+def _expand(self, shape):
+    # A real broadcast repeats memory, so NumPy's view is read-only (PyTorch refuses most
+    # writes there too); one that only adds size-1 dims is an ordinary, writable view.
+    if xp.prod(shape) == self.size and self.size:
+        return self.reshape(shape)
+    return xp.broadcast_to(self, shape)
+
+
+expand = defop("ExpandBackward0", view=True, forward=_expand,
                self=lambda grad, self_shape: F.sum_to(grad, self_shape))
 
 
