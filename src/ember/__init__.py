@@ -41,5 +41,5 @@ def can_cast(from_, to):
     return from_.category <= to.category if from_.category != to.category else (
         from_.itemsize <= to.itemsize or from_.is_floating_point)
 
-from . import optim, utils, datasets  # noqa: E402,F401
+from . import nn, optim, utils, datasets  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401

@@ -80,6 +80,6 @@ def bind():
         setattr(Tensor, name, fn)
 
 
-from . import indexing, linalg, pointwise, reduction, shape, tensor_methods  # noqa: E402,F401
+from . import activation, indexing, linalg, pointwise, reduction, shape, tensor_methods  # noqa: E402,F401,E501
 
 bind()

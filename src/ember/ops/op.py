@@ -103,6 +103,8 @@ class OpNode(Node):
                 kind = type(record)
                 if kind is SavedTensor or kind is SavedResult:
                     record = record.unpack(self, create_graph)
+                elif kind is tuple and record and type(record[0]) is SavedResult:
+                    record = tuple(r.unpack(self, create_graph) for r in record)  # outputs > 1
                 values.append(record)
         else:
             values = saved

@@ -1,0 +1,550 @@
+"""ember.nn.functional: the layers and losses as functions, PyTorch's signatures and errors.
+
+Built on the public tensor API and the rows of :mod:`ember.ops.nn` / :mod:`ember.ops.activation`.
+
+>>> import ember
+>>> import ember.nn.functional as F
+>>> F.cross_entropy(ember.zeros(2, 3), ember.tensor([0, 2]))
+tensor(1.0986)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import _api
+from .. import float32, float64, no_grad, rand, tensor, where, zeros_like
+from .._tensor import Tensor
+from ..ops import activation as A
+from ..ops import linalg as L
+from ..ops import nn as N
+from ..ops import shape as S
+
+_f = _api.FUNCTIONS
+relu6 = _f["relu6"]
+hardtanh = _f["hardtanh"]
+leaky_relu = _f["leaky_relu"]
+elu = _f["elu"]
+selu = _f["selu"]
+celu = _f["celu"]
+gelu = _f["gelu"]
+silu = _f["silu"]
+mish = _f["mish"]
+softplus = _f["softplus"]
+softsign = _f["softsign"]
+hardsigmoid = _f["hardsigmoid"]
+hardswish = _f["hardswish"]
+logsigmoid = _f["logsigmoid"]
+sigmoid = _f["sigmoid"]
+tanh = _f["tanh"]
+
+
+def relu(input, inplace=False):  # noqa: A002
+    """max(x, 0). >>> F.relu(ember.tensor([-1., 2.]))"""
+    return input.relu_() if inplace else _f["relu"](input)
+
+
+def _dim_for(ndim):
+    # PyTorch's legacy rule when softmax is called without dim.
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """Softmax along ``dim``. >>> F.softmax(ember.zeros(2), dim=0)"""
+    if dim is None:
+        warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the "
+                      "call to include dim=X as an argument.", stacklevel=_stacklevel)
+        dim = _dim_for(input.ndim)
+    return _f["softmax"](input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """Log of softmax, computed stably. >>> F.log_softmax(ember.zeros(2), dim=0)"""
+    if dim is None:
+        warnings.warn("Implicit dimension choice for log_softmax has been deprecated. Change "
+                      "the call to include dim=X as an argument.", stacklevel=_stacklevel)
+        dim = _dim_for(input.ndim)
+    return _f["log_softmax"](input, dim, dtype=dtype)
+
+
+# --- linear -------------------------------------------------------------------------------------
+def linear(input, weight, bias=None):  # noqa: A002
+    """``input @ weight.T + bias`` (one BLAS call and an in-place add: AddmmBackward0).
+
+    >>> F.linear(ember.ones(2, 3), ember.ones(4, 3)).shape
+    torch.Size([2, 4])
+    """
+    if bias is None:
+        return L.matmul(input, S.t(weight)) if weight.ndim == 2 else L.matmul(input, weight)
+    if input.ndim == 2:
+        weight_t = S.t(weight)
+        L.check_mm(input, weight_t)
+        return N.addmm(bias, input, weight_t)
+    if input.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D "
+                           f"and {weight.ndim}D")
+    batch = input.shape[:-1]
+    folded = input.reshape(-1, input.shape[-1])
+    weight_t = S.t(weight)
+    L.check_mm(folded, weight_t)
+    return N.addmm(bias, folded, weight_t).view(*batch, weight.shape[0])
+
+
+def bilinear(input1, input2, weight, bias=None):
+    out = ((input1.unsqueeze(1).unsqueeze(-1) * weight.unsqueeze(0)).sum(2)
+           * input2.unsqueeze(1)).sum(-1)
+    return out if bias is None else out + bias
+
+
+# --- dropout ------------------------------------------------------------------------------------
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _keep_mask(shape, p, like):
+    # Bernoulli(1 - p) scaled by 1 / (1 - p): the expected activation is unchanged.
+    if p == 1.0:
+        return zeros_like(like).expand(*shape) if tuple(shape) == tuple(like.shape) else \
+            _zeros(shape, like)
+    keep = (rand(*shape, dtype=like.dtype) >= p).to(like.dtype)
+    return keep * (1.0 / (1.0 - p))
+
+
+def _zeros(shape, like):
+    from .. import zeros
+
+    return zeros(*shape, dtype=like.dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero each element with probability ``p`` while training. >>> F.dropout(x, 0.2)"""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    mask = _keep_mask(input.shape, p, input)
+    return input.mul_(mask) if inplace else input * mask
+
+
+def _feature_dropout(input, p, training, inplace, name, spatial):  # noqa: A002
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    batched = input.ndim == spatial + 2
+    shape = tuple(input.shape[:2] if batched else input.shape[:1]) + (1,) * spatial
+    mask = _keep_mask(shape, p, input)
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    return _feature_dropout(input, p, training, inplace, "dropout1d", 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero whole channels with probability ``p``. >>> F.dropout2d(ember.ones(1, 2, 3, 3))"""
+    return _feature_dropout(input, p, training, inplace, "dropout2d", 2)
+
+
+# --- convolution --------------------------------------------------------------------------------
+def _pair(value, n, name="value"):
+    if isinstance(value, (tuple, list)):
+        if len(value) != n:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of "
+                               f"{n} values to match the convolution dimensions, but got "
+                               f"{name}={list(value)}")
+        return tuple(int(v) for v in value)
+    return (int(value),) * n
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, n, name):  # noqa: A002
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    unbatched = input.ndim == n + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    stride = _pair(stride, n, "stride")
+    dilation = _pair(dilation, n, "dilation")
+    kernel = tuple(weight.shape[2:])
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+            f"input{list(input.shape)} to have {weight.shape[1] * groups} channels, but got "
+            f"{input.shape[1]} channels instead")
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * n
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            pads = []
+            for k, d in zip(kernel, dilation):
+                total = d * (k - 1)
+                pads.append((total // 2, total - total // 2))
+            pads = tuple(pads)
+        else:
+            raise ValueError(f"Invalid padding string '{padding}', should be one of "
+                             "{'valid', 'same'}")
+    else:
+        pads = tuple((p, p) for p in _pair(padding, n, "padding"))
+    spatial = input.shape[2:]
+    padded = [s + a + b for s, (a, b) in zip(spatial, pads)]
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(p < s for p, s in zip(padded, span)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
+            "actual input size")
+    if n == 1:
+        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
+    out = N.convolution(input, weight, bias, stride, pads, dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """1-D convolution over (N, C, L). >>> F.conv1d(ember.ones(1, 2, 5), ember.ones(3, 2, 3))"""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D convolution over (N, C, H, W), im2col + BLAS.
+
+    >>> F.conv2d(ember.ones(1, 1, 4, 4), ember.ones(2, 1, 3, 3)).shape
+    torch.Size([1, 2, 2, 2])
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+# --- pooling ------------------------------------------------------------------------------------
+def _pool_input(input, name):  # noqa: A002
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"{name}: Expected 3D or 4D tensor, but got {list(input.shape)}")
+    return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """Maximum over each window. >>> F.max_pool2d(ember.ones(1, 1, 4, 4), 2).shape"""
+    if ceil_mode:
+        raise NotImplementedError("max_pool2d(ceil_mode=True) is not supported by ember yet")
+    kernel = _pair(kernel_size, 2, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _pair(stride, 2, "stride")
+    padding = _pair(padding, 2, "padding")
+    dilation = _pair(dilation, 2, "dilation")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError("pad should be at most half of effective kernel size, but got "
+                           f"pad={padding[0]}, kernel_size={kernel[0]} and dilation={dilation[0]}")
+    x, unbatched = _pool_input(input, "max_pool2d")
+    values, indices = N.max_pool2d(x, kernel, stride, padding, dilation)
+    if unbatched:
+        values, indices = values.squeeze(0), indices.squeeze(0)
+    return (values, indices) if return_indices else values
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True, divisor_override=None):
+    """Mean over each window. >>> F.avg_pool2d(ember.ones(1, 1, 4, 4), 2).shape"""
+    if ceil_mode or not count_include_pad or divisor_override is not None:
+        raise NotImplementedError("avg_pool2d supports ceil_mode=False, count_include_pad=True "
+                                  "and no divisor_override in ember")
+    kernel = _pair(kernel_size, 2, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _pair(stride, 2, "stride")
+    padding = _pair(padding, 2, "padding")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError("pad should be at most half of effective kernel size, but got "
+                           f"pad={padding[0]}, kernel_size={kernel[0]} and dilation=1")
+    x, unbatched = _pool_input(input, "avg_pool2d")
+    out = N.avg_pool2d(x, kernel, stride, padding)
+    return out.squeeze(0) if unbatched else out
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    """Average-pool to a fixed output size. >>> F.adaptive_avg_pool2d(ember.ones(1, 1, 5, 5), 1)"""
+    size = _pair(output_size, 2, "output_size") if not isinstance(output_size, (tuple, list)) \
+        else tuple(input.shape[-2 + i] if s is None else s for i, s in enumerate(output_size))
+    if size == (1, 1):
+        return input.mean((-2, -1), keepdim=True)  # PyTorch takes a mean here (MeanBackward1)
+    return N.adaptive_avg_pool2d(input, size)
+
+
+# --- normalisation ------------------------------------------------------------------------------
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
+               momentum=0.1, eps=1e-5):
+    """Normalise over the batch (and spatial dims) per channel; update running statistics."""
+    if training:
+        size = input.numel() // input.shape[1]
+        if size == 1:
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+        out, mean, var = N.batch_norm(input, weight, bias, eps)
+        if running_mean is not None:
+            with no_grad():
+                mean, var = mean.detach(), var.detach()
+                running_mean.mul_(1 - momentum).add_(mean * momentum)
+                # The running variance is the unbiased estimate, as in PyTorch.
+                running_var.mul_(1 - momentum).add_(var * (momentum * size / (size - 1)))
+        return out
+    if running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    return N.batch_norm_eval(input, weight, bias, running_mean.detach().numpy(),
+                             running_var.detach().numpy(), eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise over the trailing ``normalized_shape`` dims. >>> F.layer_norm(x, (3,))"""
+    normalized_shape = _pair(normalized_shape, 1) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    k = len(normalized_shape)
+    if tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size"
+            f"{input.shape}")
+    return N.layer_norm(input, weight, bias, k, eps)
+
+
+# --- embedding ----------------------------------------------------------------------------------
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` picked by the indices in ``input``. >>> F.embedding(idx, weight)"""
+    if input.is_floating_point():
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got torch.FloatTensor instead"
+                           " (while checking arguments for embedding)")
+    num = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += num
+    indices = input.numpy()
+    if indices.size and (indices.min() < 0 or indices.max() >= num):
+        raise IndexError("index out of range in self")
+    return N.embedding(weight, indices, padding_idx)
+
+
+# --- losses -------------------------------------------------------------------------------------
+_REDUCTIONS = {"none": N.NONE, "mean": N.MEAN, "sum": N.SUM}
+
+
+def _reduction(reduction, size_average=None, reduce=None):
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else "mean" if size_average else "sum"
+    try:
+        return _REDUCTIONS[reduction]
+    except (KeyError, TypeError):
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _same_size(input, target, name):  # noqa: A002
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    """Mean squared error. >>> F.mse_loss(ember.zeros(2), ember.ones(2))  # tensor(1.)"""
+    _same_size(input, target, "mse_loss")
+    return N.mse_loss(input, target, _reduction(reduction, size_average, reduce))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """Mean absolute error (composed as PyTorch composes it). >>> F.l1_loss(a, b)"""
+    _same_size(input, target, "l1_loss")
+    loss = (input - target).abs()
+    mode = _reduction(reduction, size_average, reduce)
+    return loss.mean() if mode == N.MEAN else loss.sum() if mode == N.SUM else loss
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
+                   beta=1.0):
+    """Quadratic below ``beta``, linear above. >>> F.smooth_l1_loss(a, b)"""
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _same_size(input, target, "smooth_l1_loss")
+    return N.smooth_l1_loss(input, target, _reduction(reduction, size_average, reduce),
+                            float(beta))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    """Quadratic below ``delta``, delta-scaled linear above. >>> F.huber_loss(a, b)"""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _same_size(input, target, "huber_loss")
+    return N.huber_loss(input, target, _reduction(reduction), float(delta))
+
+
+def _array(value, like):
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        return value.detach().to(like.dtype).numpy()
+    return tensor(value, dtype=like.dtype).numpy()
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                         reduction="mean"):
+    """BCE on probabilities (logs clamped at -100). >>> F.binary_cross_entropy(p, t)"""
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    values = input.detach().numpy()
+    if values.size and (values.min() < 0 or values.max() > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    mode = _reduction(reduction, size_average, reduce)
+    return N.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """Sigmoid + BCE in one stable row. >>> F.binary_cross_entropy_with_logits(x, t)"""
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    mode = _reduction(reduction, size_average, reduce)
+    return N.binary_cross_entropy_with_logits(input, target, _array(weight, input),
+                                              _array(pos_weight, input), mode)
+
+
+def _check_targets(input, target):  # noqa: A002
+    if target.is_floating_point():
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype._legacy[:-6]}")
+    batched = input.ndim >= 2
+    if batched and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.ndim == 2 and target.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+             reduction="mean"):
+    """Negative log-likelihood of class indices. >>> F.nll_loss(F.log_softmax(x, 1), y)"""
+    _check_targets(input, target)
+    mode = _reduction(reduction, size_average, reduce)
+    unbatched = input.ndim == 1
+    if unbatched:
+        input, target = input.unsqueeze(0), target.reshape(1)
+    classes = input.shape[1]
+    labels = target.numpy().astype("int64")
+    bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+    if bad.any():
+        raise IndexError(f"Target {labels[bad].ravel()[0]} is out of bounds.")
+    w = None
+    if weight is not None:
+        if weight.numel() != classes:
+            raise RuntimeError(f"weight tensor should be defined either for all {classes} "
+                               f"classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
+        w = _array(weight, input)
+    out = N.nll_loss(input, labels, w, mode, ignore_index)
+    return out.squeeze(0) if unbatched and mode == N.NONE else out
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,  # noqa: A002
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """log_softmax over the class dim, then nll_loss (or soft targets: class probabilities).
+
+    >>> F.cross_entropy(ember.zeros(2, 3), ember.tensor([0, 2]))
+    tensor(1.0986)
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    mode = _reduction(reduction, size_average, reduce)
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    if target.is_floating_point():
+        return _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, class_dim)
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0.0:
+        return loss
+    classes = input.shape[class_dim]
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = classes
+        smooth = -(logp * weight.reshape(shape)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    ignored = target == ignore_index
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if mode == N.MEAN:
+        if weight is not None:
+            kept = target.masked_select(~ignored) if (~ignored).numel() else target
+            smooth = smooth.sum() / weight.gather(0, kept.flatten()).sum()
+        else:
+            smooth = smooth.sum() / (~ignored).sum()
+    elif mode == N.SUM:
+        smooth = smooth.sum()
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, class_dim):  # noqa: A002
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected target size {list(input.shape)}, got {list(target.shape)}"
+            if input.ndim > 1 else "0D or 1D target tensor expected, multi-target not supported")
+    classes = input.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = classes
+        loss = -(logp * target * weight.reshape(shape)).sum(class_dim)
+    else:
+        loss = -(logp * target).sum(class_dim)
+    if mode == N.MEAN:
+        count = input.numel() // classes if input.ndim > 1 else 1
+        return loss.sum() / count if input.ndim > 1 else loss
+    if mode == N.SUM:
+        return loss.sum()
+    return loss
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
+    """KL divergence with ``input`` given as log-probabilities. >>> F.kl_div(logp, q)"""
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", stacklevel=2)
+    if reduction == "batchmean":
+        mode = "batchmean"
+    else:
+        mode = _reduction(reduction, size_average, reduce)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # target * log(target), 0 where target is 0 (xlogy).
+        positive = target > 0
+        safe = where(positive, target, 1.0)
+        loss = where(positive, target * safe.log(), 0.0) - target * input
+    if mode == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return loss.mean() if mode == N.MEAN else loss.sum() if mode == N.SUM else loss
+
+
+# --- shape helpers ------------------------------------------------------------------------------
+def pad(input, pad, mode="constant", value=None):  # noqa: A002
+    raise NotImplementedError("F.pad is not in ember yet")
+
+
+def one_hot(tensor, num_classes=-1):
+    from .. import arange
+
+    if num_classes == -1:
+        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    return (tensor.unsqueeze(-1) == arange(num_classes)).long()
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
+    norm = (input.abs() ** p).sum(dim, keepdim=True) ** (1.0 / p)
+    return input / norm.clamp(min=eps)
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in (
+    "annotations", "math", "warnings", "Tensor", "A", "L", "N", "S", "no_grad", "rand",
+    "tensor", "where", "zeros_like", "float32", "float64")]
+_unused = (math, A, float32, float64)

@@ -1,0 +1,623 @@
+"""Rows for ember.nn: linear, convolution, pooling, normalisation, embedding and losses.
+
+Each row carries PyTorch's node name. Where a derivative is itself a big kernel (convolution,
+pooling), the backward kernel is a row too, and the rows' formulas call each other with ``.on``:
+the set is closed under differentiation, so any order of derivative works (create_graph=True).
+Non-differentiable arguments (class indices, masks, pooling indices) are attributes: arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .._tensor import Tensor
+from ..backend import xp
+from . import formula as F
+from . import pointwise as P
+from .activation import constant, sum_keep
+from .op import defop
+
+
+def sum_dims(x, dims):
+    """``x`` summed over ``dims`` (dims dropped), for arrays and Tensors alike."""
+    if isinstance(x, Tensor):
+        return x.sum(dims)
+    return x.sum(axis=dims)
+
+
+# --- linear -------------------------------------------------------------------------------------
+def _addmm(self, mat1, mat2):
+    out = mat1 @ mat2
+    out += self  # in place: no second temporary of the output's size
+    return out
+
+
+addmm = defop(
+    "AddmmBackward0", inputs="self mat1 mat2", broadcast=True,
+    forward=_addmm,
+    self=lambda grad: grad,
+    mat1=lambda grad, mat2: grad @ F.mT(mat2),
+    mat2=lambda grad, mat1: F.mT(mat1) @ grad,
+)
+
+
+# --- convolution --------------------------------------------------------------------------------
+# Arrays are handled as 2-D convolutions: a 1-D input (N, C, L) gets a size-1 height. ``padding``
+# is ((top, bottom), (left, right)); stride and dilation are pairs.
+def _as_2d(a):
+    return a[:, :, None, :] if a.ndim == 3 else a
+
+
+def _windows(x, kernel, stride, padding, dilation):
+    """(N, C, out_h, out_w, kh, kw) strided view of the padded input: im2col without a copy."""
+    if any(padding[0]) or any(padding[1]):
+        x = xp.pad(x, ((0, 0), (0, 0), padding[0], padding[1]))
+    kh, kw = kernel
+    dh, dw = dilation
+    span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
+    view = sliding_window_view(x, span, axis=(2, 3))
+    return view[:, :, ::stride[0], ::stride[1], ::dh, ::dw]
+
+
+def _conv_forward(input, weight, bias, stride, padding, dilation, groups):  # noqa: A002
+    x, w = _as_2d(input), _as_2d(weight)
+    win = _windows(x, w.shape[2:], stride, padding, dilation)
+    if groups == 1:
+        # tensordot copies the windows once into a matrix and calls BLAS (im2col).
+        out = xp.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, oh, ow, O)
+    else:
+        cg, og = w.shape[1], w.shape[0] // groups
+        out = xp.concatenate([
+            xp.tensordot(win[:, g * cg:(g + 1) * cg], w[g * og:(g + 1) * og],
+                         axes=([1, 4, 5], [1, 2, 3])) for g in range(groups)], axis=-1)
+    if bias is not None:
+        out += bias
+    out = xp.ascontiguousarray(out.transpose(0, 3, 1, 2))
+    return out[:, :, 0, :] if input.ndim == 3 else out
+
+
+def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups):
+    """The gradient of a convolution with respect to its input (a transposed convolution)."""
+    g, w = _as_2d(grad), _as_2d(weight)
+    shape = input_shape if len(input_shape) == 4 else input_shape[:2] + (1,) + input_shape[2:]
+    n, c, h, wd = shape
+    (pt, pb), (pl, pr) = padding
+    kh, kw = w.shape[2:]
+    oh, ow = g.shape[2:]
+    cg, og = w.shape[1], w.shape[0] // groups
+    padded = xp.zeros((n, c, h + pt + pb, wd + pl + pr), dtype=g.dtype)
+    for group in range(groups):
+        # cols[n, y, x, c, i, j] = sum_o grad[n, o, y, x] * weight[o, c, i, j]
+        cols = xp.tensordot(g[:, group * og:(group + 1) * og].transpose(0, 2, 3, 1),
+                            w[group * og:(group + 1) * og], axes=([3], [0]))
+        cols = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, oh, ow)
+        target = padded[:, group * cg:(group + 1) * cg]
+        for i in range(kh):
+            top = i * dilation[0]
+            rows = slice(top, top + stride[0] * (oh - 1) + 1, stride[0])
+            for j in range(kw):
+                left = j * dilation[1]
+                cols_slice = slice(left, left + stride[1] * (ow - 1) + 1, stride[1])
+                target[:, :, rows, cols_slice] += cols[:, :, i, j]
+    out = padded[:, :, pt:pt + h, pl:pl + wd]
+    out = xp.ascontiguousarray(out)
+    return out.reshape(input_shape)
+
+
+def _conv_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups):  # noqa: A002
+    """The gradient of a convolution with respect to its weight."""
+    g, x = _as_2d(grad), _as_2d(input)
+    shape = weight_shape if len(weight_shape) == 4 else weight_shape[:2] + (1,) + weight_shape[2:]
+    win = _windows(x, shape[2:], stride, padding, dilation)
+    cg, og = shape[1], shape[0] // groups
+    parts = [xp.tensordot(g[:, k * og:(k + 1) * og], win[:, k * cg:(k + 1) * cg],
+                          axes=([0, 2, 3], [0, 2, 3])) for k in range(groups)]
+    out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)
+    return out.reshape(weight_shape)
+
+
+def _bias_grad(grad):
+    return sum_dims(grad, (0,) + tuple(range(2, grad.ndim)))
+
+
+convolution = defop(
+    "ConvolutionBackward0", inputs="input weight bias",
+    forward=_conv_forward,
+    input=lambda grad, weight, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
+        grad, weight, input_shape, stride, padding, dilation, groups),
+    weight=lambda grad, input, weight_shape, stride, padding, dilation, groups:  # noqa: A002
+    conv_weight_grad.on(grad, input, weight_shape, stride, padding, dilation, groups),
+    bias=lambda grad: _bias_grad(grad),
+)
+# The two backward kernels are bilinear; their derivatives are the other two kernels.
+conv_input_grad = defop(
+    "ConvolutionBackwardBackward0", inputs="grad weight",
+    forward=_conv_input_grad,
+    grad=lambda gg, weight, stride, padding, dilation, groups: convolution.on(
+        gg, weight, None, stride, padding, dilation, groups),
+    weight=lambda gg, grad, weight_shape, stride, padding, dilation, groups:
+    conv_weight_grad.on(grad, gg, weight_shape, stride, padding, dilation, groups),
+)
+conv_weight_grad = defop(
+    "ConvolutionBackwardBackward1", inputs="grad input",
+    forward=_conv_weight_grad,
+    grad=lambda gg, input, stride, padding, dilation, groups: convolution.on(  # noqa: A002
+        input, gg, None, stride, padding, dilation, groups),
+    input=lambda gg, grad, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
+        grad, gg, input_shape, stride, padding, dilation, groups),
+)
+
+
+# --- pooling ------------------------------------------------------------------------------------
+def _max_pool(self, kernel, stride, padding, dilation):
+    n, c, h, w = self.shape
+    fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
+    pad = ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2)
+    x = xp.pad(self, pad, constant_values=fill) if any(padding) else self
+    pads = ((padding[0],) * 2, (padding[1],) * 2)
+    win = _windows(x, kernel, stride, ((0, 0), (0, 0)), dilation)
+    oh, ow = win.shape[2:4]
+    flat = win.reshape(n, c, oh, ow, -1)
+    arg = flat.argmax(axis=-1)
+    values = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+    # PyTorch's indices: positions in each (unpadded) h * w plane.
+    ki, kj = xp.divmod(arg, kernel[1])
+    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + ki * dilation[0] - pads[0][0]
+    cols = xp.arange(ow) * stride[1] + kj * dilation[1] - pads[1][0]
+    return values, (rows * w + cols).astype(xp.int64)
+
+
+def _scatter_planes(grad, indices, input_shape):
+    """Add each grad value at its index of its (h * w) plane: the max-pool gradient."""
+    n, c, h, w = input_shape
+    planes = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
+    flat = xp.bincount((indices + planes).ravel(), weights=grad.ravel(), minlength=n * c * h * w)
+    return flat.astype(grad.dtype, copy=False).reshape(input_shape)
+
+
+def _gather_planes(self, indices):
+    n, c = self.shape[:2]
+    return xp.take_along_axis(self.reshape(n, c, -1), indices.reshape(n, c, -1),
+                              axis=2).reshape(indices.shape)
+
+
+max_pool2d = defop(
+    "MaxPool2DWithIndicesBackward0", outputs=2,
+    forward=_max_pool,
+    self=lambda grad, result, self_shape: max_pool_scatter.on(
+        grad[0], F.detached(result[1]), self_shape),
+)
+max_pool_scatter = defop(
+    "MaxPool2DWithIndicesBackwardBackward0", inputs="grad",
+    forward=_scatter_planes,
+    grad=lambda gg, indices: max_pool_gather.on(gg, indices),
+)
+max_pool_gather = defop(
+    "MaxPoolGatherBackward0",
+    forward=_gather_planes,
+    self=lambda grad, indices, self_shape: max_pool_scatter.on(grad, indices, self_shape),
+)
+
+
+def _avg_pool(self, kernel, stride, padding):
+    win = _windows(self, kernel, stride, ((padding[0],) * 2, (padding[1],) * 2), (1, 1))
+    return win.mean(axis=(4, 5), dtype=self.dtype)
+
+
+def _avg_pool_grad(grad, kernel, stride, padding, input_shape):
+    # The adjoint of averaging: every window position receives grad / window size.
+    n, c, h, w = input_shape
+    oh, ow = grad.shape[2:]
+    padded = xp.zeros((n, c, h + 2 * padding[0], w + 2 * padding[1]), dtype=grad.dtype)
+    share = grad / (kernel[0] * kernel[1])
+    for i in range(kernel[0]):
+        rows = slice(i, i + stride[0] * (oh - 1) + 1, stride[0])
+        for j in range(kernel[1]):
+            padded[:, :, rows, j:j + stride[1] * (ow - 1) + 1:stride[1]] += share
+    return xp.ascontiguousarray(padded[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w])
+
+
+avg_pool2d = defop(
+    "AvgPool2DBackward0", forward=_avg_pool,
+    self=lambda grad, kernel, stride, padding, self_shape: avg_pool_grad.on(
+        grad, kernel, stride, padding, self_shape),
+)
+avg_pool_grad = defop(
+    "AvgPool2DBackwardBackward0", inputs="grad", forward=_avg_pool_grad,
+    grad=lambda gg, kernel, stride, padding: avg_pool2d.on(gg, kernel, stride, padding),
+)
+
+
+def _adaptive_bounds(size, out):
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def _adaptive_avg_pool(self, output_size):
+    h, w = self.shape[-2:]
+    out = xp.empty(self.shape[:-2] + tuple(output_size), dtype=self.dtype)
+    for i, (r0, r1) in enumerate(_adaptive_bounds(h, output_size[0])):
+        for j, (c0, c1) in enumerate(_adaptive_bounds(w, output_size[1])):
+            out[..., i, j] = self[..., r0:r1, c0:c1].mean(axis=(-2, -1))
+    return out
+
+
+def _adaptive_avg_pool_grad(grad, input_shape):
+    h, w = input_shape[-2:]
+    out = xp.zeros(input_shape, dtype=grad.dtype)
+    oh, ow = grad.shape[-2:]
+    for i, (r0, r1) in enumerate(_adaptive_bounds(h, oh)):
+        for j, (c0, c1) in enumerate(_adaptive_bounds(w, ow)):
+            out[..., r0:r1, c0:c1] += (grad[..., i, j] / ((r1 - r0) * (c1 - c0)))[..., None, None]
+    return out
+
+
+adaptive_avg_pool2d = defop(
+    "AdaptiveAvgPool2DBackward0", forward=_adaptive_avg_pool,
+    self=lambda grad, self_shape: adaptive_avg_pool_grad.on(grad, self_shape),
+)
+adaptive_avg_pool_grad = defop(
+    "AdaptiveAvgPool2DBackwardBackward0", inputs="grad", forward=_adaptive_avg_pool_grad,
+    grad=lambda gg, grad_shape: adaptive_avg_pool2d.on(gg, grad_shape[-2:]),
+)
+
+
+# --- normalisation ------------------------------------------------------------------------------
+# Batch norm (training) normalises over ``dims`` (all but the channel dim); layer norm over the
+# trailing dims. The input-gradient formulas recompute mean and 1/std from the input with
+# differentiable operations, so second derivatives follow (PyTorch supports them too).
+def _shape_for_channels(ndim):
+    return (1, -1) + (1,) * (ndim - 2)
+
+
+def _normalise(x, dims, eps):
+    mean = x.mean(axis=dims, keepdims=True)
+    centered = x - mean
+    var = (centered * centered).mean(axis=dims, keepdims=True)
+    return centered / xp.sqrt(var + eps), mean, var
+
+
+def _batch_norm(input, weight, bias, eps):  # noqa: A002
+    dims = (0,) + tuple(range(2, input.ndim))
+    out, mean, var = _normalise(input, dims, eps)
+    shape = _shape_for_channels(input.ndim)
+    if weight is not None:
+        out *= weight.reshape(shape)
+    if bias is not None:
+        out += bias.reshape(shape)
+    return out, mean.reshape(-1), var.reshape(-1)
+
+
+def _mean_keep(x, dims, count):
+    return sum_keep(x, dims) / count
+
+
+def _normalised_tensor(x, dims, eps, count):
+    """(x - mean) / sqrt(var + eps) and 1 / sqrt(var + eps), differentiable in ``x``."""
+    centered = x - _mean_keep(x, dims, count)
+    invstd = 1 / F.sqrt(_mean_keep(centered * centered, dims, count) + eps)
+    return centered * invstd, invstd
+
+
+def _norm_input_grad(grad, input, weight, dims, eps, shape):  # noqa: A002
+    count = 1
+    for d in dims:
+        count *= F.detached(input).shape[d]
+    xhat, invstd = _normalised_tensor(input, dims, eps, count)
+    g = grad if weight is None else grad * weight.reshape(shape)
+    return invstd * (g - _mean_keep(g, dims, count) - xhat * _mean_keep(g * xhat, dims, count))
+
+
+def _batch_dims(ndim):
+    return (0,) + tuple(range(2, ndim))
+
+
+batch_norm = defop(
+    "NativeBatchNormBackward0", inputs="input weight bias", outputs=3,
+    forward=_batch_norm,
+    input=lambda grad, input, weight, eps: _norm_input_grad(  # noqa: A002
+        grad[0], input, weight, _batch_dims(input.ndim), eps, _shape_for_channels(input.ndim)),
+    weight=lambda grad, input, eps: sum_dims(grad[0] * _normalised_tensor(  # noqa: A002
+        input, _batch_dims(input.ndim), eps, _count(input, _batch_dims(input.ndim)))[0],
+        _batch_dims(input.ndim)),
+    bias=lambda grad: sum_dims(grad[0], _batch_dims(grad[0].ndim)),
+)
+
+
+def _count(x, dims):
+    count = 1
+    for d in dims:
+        count *= F.detached(x).shape[d]
+    return count
+
+
+def _batch_norm_eval(input, weight, bias, running_mean, running_var, eps):  # noqa: A002
+    shape = _shape_for_channels(input.ndim)
+    scale = 1 / xp.sqrt(running_var + eps)
+    if weight is not None:
+        scale = scale * weight
+    out = (input - running_mean.reshape(shape)) * scale.reshape(shape)
+    if bias is not None:
+        out += bias.reshape(shape)
+    return out.astype(input.dtype, copy=False)
+
+
+def _eval_scale(running_var, eps, like):
+    return constant((1 / np.sqrt(running_var + eps)).astype(F.detached(like).dtype), like)
+
+
+batch_norm_eval = defop(
+    "NativeBatchNormBackward0", inputs="input weight bias",
+    forward=_batch_norm_eval,
+    input=lambda grad, weight, running_var, eps: (
+        grad * _eval_scale(running_var, eps, grad).reshape(_shape_for_channels(grad.ndim))
+        * (1 if weight is None else weight.reshape(_shape_for_channels(grad.ndim)))),
+    weight=lambda grad, input, running_mean, running_var, eps: sum_dims(  # noqa: A002
+        grad * (input - constant(running_mean, grad).reshape(_shape_for_channels(grad.ndim)))
+        * _eval_scale(running_var, eps, grad).reshape(_shape_for_channels(grad.ndim)),
+        _batch_dims(grad.ndim)),
+    bias=lambda grad: sum_dims(grad, _batch_dims(grad.ndim)),
+)
+
+
+def _layer_norm(input, weight, bias, normalized_ndim, eps):  # noqa: A002
+    dims = tuple(range(input.ndim - normalized_ndim, input.ndim))
+    out, _, _ = _normalise(input, dims, eps)
+    if weight is not None:
+        out *= weight
+    if bias is not None:
+        out += bias
+    return out
+
+
+def _trailing(ndim, k):
+    return tuple(range(ndim - k, ndim))
+
+
+def _leading(ndim, k):
+    return tuple(range(ndim - k))
+
+
+layer_norm = defop(
+    "NativeLayerNormBackward0", inputs="input weight bias",
+    forward=_layer_norm,
+    input=lambda grad, input, weight, normalized_ndim, eps: _norm_input_grad(  # noqa: A002
+        grad, input, weight, _trailing(grad.ndim, normalized_ndim), eps, weight_shape_of(weight)),
+    weight=lambda grad, input, normalized_ndim, eps: sum_dims(  # noqa: A002
+        grad * _normalised_tensor(input, _trailing(grad.ndim, normalized_ndim), eps,
+                                  _count(input, _trailing(grad.ndim, normalized_ndim)))[0],
+        _leading(grad.ndim, normalized_ndim)),
+    bias=lambda grad, normalized_ndim: sum_dims(grad, _leading(grad.ndim, normalized_ndim)),
+)
+
+
+def weight_shape_of(weight):
+    return None if weight is None else tuple(weight.shape)
+
+
+# --- embedding ----------------------------------------------------------------------------------
+def _embedding_grad(grad, indices, num_weights, padding_idx):
+    dim = grad.shape[-1]
+    flat = indices.reshape(-1)
+    out = xp.zeros((num_weights, dim), dtype=grad.dtype)
+    xp.add.at(out, flat, grad.reshape(-1, dim))
+    if padding_idx is not None:
+        out[padding_idx] = 0
+    return out
+
+
+def _embedding_gather(weight, indices, padding_idx):
+    out = weight[indices]
+    return out
+
+
+embedding = defop(
+    "EmbeddingBackward0", inputs="weight",
+    forward=lambda weight, indices, padding_idx: weight[indices],
+    weight=lambda grad, weight_shape, indices, padding_idx: embedding_grad.on(
+        grad, indices, weight_shape[0], padding_idx),
+)
+embedding_grad = defop(
+    "EmbeddingDenseBackwardBackward0", inputs="grad",
+    forward=_embedding_grad,
+    grad=lambda gg, indices, padding_idx: _masked_embedding(gg, indices, padding_idx),
+)
+
+
+def _masked_embedding(gg, indices, padding_idx):
+    out = embedding.on(gg, indices, padding_idx)
+    if padding_idx is None:
+        return out
+    keep = (indices != padding_idx)[..., None].astype(F.detached(gg).dtype)
+    return out * constant(keep, gg)
+
+
+# --- losses -------------------------------------------------------------------------------------
+# ``reduction`` is 0 (none), 1 (mean) or 2 (sum), as in PyTorch's enum. A row's formula gets the
+# incoming gradient of the reduced loss and spreads it: mean divides by the element count.
+NONE, MEAN, SUM = 0, 1, 2
+
+
+def _reduce(loss, reduction):
+    if reduction == MEAN:
+        return loss.mean(dtype=loss.dtype) if loss.size else xp.asarray(xp.nan, loss.dtype)
+    if reduction == SUM:
+        return loss.sum(dtype=loss.dtype)
+    return loss
+
+
+def _spread(grad, reduction, count):
+    return grad / count if reduction == MEAN and count else grad
+
+
+def _count_of(shape):
+    count = 1
+    for s in shape:
+        count *= s
+    return count
+
+
+mse_loss = defop(
+    "MseLossBackward0", inputs="self target", broadcast=True,
+    forward=lambda self, target, reduction: _reduce((self - target) ** 2, reduction),
+    self=lambda grad, self, target, reduction: _spread(grad, reduction, _count_of(
+        F.detached(self).shape)) * 2 * (self - target),
+    target=lambda grad, self, target, reduction: _spread(grad, reduction, _count_of(
+        F.detached(self).shape)) * -2 * (self - target),
+)
+
+
+def _smooth_l1(self, target, reduction, beta):
+    diff = xp.abs(self - target)
+    loss = xp.where(diff < beta, 0.5 * diff * diff / beta if beta else diff, diff - 0.5 * beta)
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _smooth_l1_grad(grad, self, target, reduction, beta):
+    d = self - target
+    raw = F.detached(d)
+    g = _spread(grad, reduction, _count_of(raw.shape))
+    inside = xp.abs(raw) < beta
+    return F.where(inside, g * d / (beta if beta else 1), g * constant(
+        xp.sign(raw).astype(raw.dtype), grad))
+
+
+def _huber(self, target, reduction, delta):
+    diff = xp.abs(self - target)
+    loss = xp.where(diff < delta, 0.5 * diff * diff, delta * (diff - 0.5 * delta))
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _huber_grad(grad, self, target, reduction, delta):
+    d = self - target
+    raw = F.detached(d)
+    g = _spread(grad, reduction, _count_of(raw.shape))
+    inside = xp.abs(raw) < delta
+    return F.where(inside, g * d, g * constant((delta * xp.sign(raw)).astype(raw.dtype), grad))
+
+
+smooth_l1_loss = defop(
+    "SmoothL1LossBackward0", inputs="self target", broadcast=True,
+    forward=_smooth_l1,
+    self=_smooth_l1_grad,
+    target=lambda grad, self, target, reduction, beta: -_smooth_l1_grad(
+        grad, self, target, reduction, beta),
+)
+huber_loss = defop(
+    "HuberLossBackward0", inputs="self target", broadcast=True,
+    forward=_huber,
+    self=_huber_grad,
+    target=lambda grad, self, target, reduction, delta: -_huber_grad(
+        grad, self, target, reduction, delta),
+)
+
+
+def _bce(self, target, weight, reduction):
+    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss.
+    with np.errstate(divide="ignore"):
+        log_p = xp.maximum(xp.log(self), -100)
+        log_q = xp.maximum(xp.log1p(-self), -100)
+    loss = -(target * log_p + (1 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _bce_grad(grad, self, target, weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    # PyTorch's EPSILON keeps the denominator away from 0.
+    out = g * (self - constant(target, grad)) / P.clamp.on((1 - self) * self, 1e-12, None)
+    return out if weight is None else out * constant(weight, grad)
+
+
+binary_cross_entropy = defop(
+    "BinaryCrossEntropyBackward0", forward=_bce, self=_bce_grad,
+)
+
+
+def _bce_logits(self, target, weight, pos_weight, reduction):
+    # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), stable for every x.
+    softplus_neg = xp.maximum(-self, 0) + xp.log1p(xp.exp(-xp.abs(self)))
+    if pos_weight is not None:
+        loss = (1 - target) * self + (1 + (pos_weight - 1) * target) * softplus_neg
+    else:
+        loss = (1 - target) * self + softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _bce_logits_self(grad, self, target, weight, pos_weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    s = P.sigmoid.on(self)
+    if pos_weight is None:
+        out = g * (s - target)
+    else:
+        pw = constant(pos_weight, grad)
+        out = g * ((1 - target) + (1 + (pw - 1) * target) * (s - 1))
+    return out if weight is None else out * constant(weight, grad)
+
+
+def _bce_logits_target(grad, self, weight, pos_weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    if pos_weight is None:
+        out = g * -self
+    else:
+        softplus_neg = -log_sigmoid_on(self)
+        out = g * (-self + (constant(pos_weight, grad) - 1) * softplus_neg)
+    return out if weight is None else out * constant(weight, grad)
+
+
+def log_sigmoid_on(x):
+    from .activation import log_sigmoid
+
+    return log_sigmoid.on(x)
+
+
+binary_cross_entropy_with_logits = defop(
+    "BinaryCrossEntropyWithLogitsBackward0", inputs="self target", broadcast=True,
+    forward=_bce_logits,
+    self=_bce_logits_self,
+    target=_bce_logits_target,
+)
+
+
+def _nll_parts(self_shape, target, weight, ignore_index):
+    """The per-sample class weights (0 where ignored) and the flat positions they pick."""
+    n_classes = self_shape[1]
+    valid = target != ignore_index
+    safe = xp.where(valid, target, 0)
+    w = xp.ones(n_classes) if weight is None else weight
+    sample_weight = xp.where(valid, w[safe], 0)
+    return safe, sample_weight
+
+
+def _nll_loss(self, target, weight, reduction, ignore_index):
+    safe, sample_weight = _nll_parts(self.shape, target, weight, ignore_index)
+    picked = xp.take_along_axis(self, xp.expand_dims(safe, 1), axis=1).squeeze(1)
+    loss = -(picked * sample_weight).astype(self.dtype, copy=False)
+    if reduction == MEAN:
+        total = sample_weight.sum()
+        return xp.asarray(loss.sum() / total, dtype=self.dtype)
+    if reduction == SUM:
+        return loss.sum(dtype=self.dtype)
+    return loss
+
+
+def _nll_grad(grad, self_shape, target, weight, reduction, ignore_index):
+    safe, sample_weight = _nll_parts(self_shape, target, weight, ignore_index)
+    dtype = F.detached(grad).dtype
+    coeff = xp.zeros(self_shape, dtype=dtype)
+    values = -sample_weight
+    if reduction == MEAN:
+        values = values / sample_weight.sum()
+    xp.put_along_axis(coeff, xp.expand_dims(safe, 1), xp.expand_dims(values, 1).astype(dtype),
+                      axis=1)
+    if reduction == NONE:
+        grad = grad.reshape(grad.shape[:1] + (1,) + grad.shape[1:])
+    return grad * constant(coeff, grad)
+
+
+nll_loss = defop(
+    "NllLossBackward0", forward=_nll_loss, self=_nll_grad,
+)
