@@ -1,4 +1,7 @@
-"""Shape ops and basic indexing. Most return views: they share storage and version counter."""
+"""Shape rows: views (view, transpose, expand, select, slice, diagonal, unfold...), the copies
+that reorder or repeat (flip, roll, repeat, tril, rot90...), cat/stack, and the multi-output
+rows of split/chunk/unbind. View rows share storage and version counter with their input.
+Advanced indexing, gather/scatter and masks are in :mod:`ember.ops.indexing`."""
 
 from __future__ import annotations
 
@@ -57,6 +60,8 @@ squeeze_dims = defop("SqueezeBackward4", view=True,
 squeeze_tuple = defop("SqueezeBackward2", view=True,
                       forward=lambda self, dims: squeeze_dims.forward(self, dims),
                       self=lambda grad, self_shape: grad.reshape(self_shape))
+
+
 def _expand(self, shape):
     # A real broadcast repeats memory, so NumPy's view is read-only (PyTorch refuses most
     # writes there too); one that only adds size-1 dims is an ordinary, writable view.
