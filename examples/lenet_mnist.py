@@ -38,7 +38,9 @@ def evaluate(model, loader):
     correct = total = 0
     with torch.no_grad():
         for images, labels in loader:
-            correct += (model(images).argmax(dim=1) == labels).sum().item()
+            # the predicted class is the largest logit
+            predicted = model(images).numpy().argmax(axis=1)
+            correct += int((predicted == labels.numpy()).sum())
             total += len(labels)
     return correct / total
 
