@@ -583,3 +583,43 @@ def test_dtypes_are_kept(fn, dtype):
     if dtype == "bool":
         data = data > 0
     check(fn, data.astype(dtype), gradgrad=dtype != "float16")
+
+
+def _index(L, *shape):
+    return L.zeros(*shape, dtype=L.int64)
+
+
+# PyTorch code passes arguments by keyword, NumPy's axis/axis0/axis1 included.
+KEYWORD_CALLS = [
+    lambda L, x: x.squeeze(axis=2), lambda L, x: x.unsqueeze(axis=0),
+    lambda L, x: x.index_select(axis=0, index=L.tensor([0])),
+    lambda L, x: x.gather(axis=0, index=_index(L, 1, 1, 1)),
+    lambda L, x: x.narrow(axis=0, start=0, length=1), lambda L, x: x.chunk(2, axis=0),
+    lambda L, x: x.unbind(axis=0), lambda L, x: x.tensor_split(2, axis=0),
+    lambda L, x: x.take_along_dim(_index(L, 1, 1, 1), axis=0),
+    lambda L, x: x.repeat_interleave(2, axis=0), lambda L, x: x.swapaxes(axis0=0, axis1=1),
+    lambda L, x: x.scatter(axis=0, index=_index(L, 1, 1, 1), value=1.0),
+    lambda L, x: x.index_add(axis=0, index=L.tensor([0]), source=x[:1]),
+    lambda L, x: L.cat([x, x], axis=1), lambda L, x: L.concatenate([x, x], axis=1),
+    lambda L, x: L.stack([x, x], axis=1), lambda L, x: L.cat(tensors=[x], dim=0),
+    lambda L, x: x.split(split_size=1), lambda L, x: L.split(x, split_size_or_sections=1, dim=0),
+    lambda L, x: x.flip(dims=[0]), lambda L, x: x.permute(dims=(1, 0, 2)),
+    lambda L, x: x.view(size=(4,)), lambda L, x: x.reshape(shape=(4,)),
+    lambda L, x: L.reshape(input=x, shape=(4,)), lambda L, x: x.expand(size=(2, 2, 1)),
+    lambda L, x: x.broadcast_to(size=(2, 2, 2)), lambda L, x: x.repeat(repeats=(2, 1, 1)),
+    lambda L, x: x.roll(shifts=1, dims=0), lambda L, x: x.transpose(dim0=0, dim1=1),
+    lambda L, x: x.masked_fill(mask=x > 0, value=1.0),
+    lambda L, x: x.unflatten(dim=0, sizes=(1, 2)), lambda L, x: x[:, :, 0].tril(diagonal=1),
+    lambda L, x: x.select(dim=0, index=1), lambda L, x: x.movedim(source=0, destination=1),
+    lambda L, x: x.rot90(k=1, dims=(0, 1)), lambda L, x: x.unfold(dimension=0, size=1, step=1),
+    lambda L, x: x.diagonal(offset=0, dim1=0, dim2=1), lambda L, x: x.tile(dims=(2,)),
+    lambda L, x: x.index_fill(dim=0, index=L.tensor([0]), value=1.0),
+    lambda L, x: x.masked_scatter(mask=x > 0, source=x * 2),
+    lambda L, x: x.scatter_add(dim=0, index=_index(L, 1, 1, 1), src=x[:1, :1]),
+    lambda L, x: L.narrow(input=x, dim=0, start=0, length=1),
+]
+
+
+@pytest.mark.parametrize("fn", KEYWORD_CALLS)
+def test_keyword_arguments(fn):
+    check(fn, arr(2, 2, 1))

@@ -12,6 +12,7 @@ from .._tensor import Tensor, wrap_dim
 from ..ops import indexing as I
 from ..ops import shape as S
 from . import public, tensor_arg
+from .shape import numpy_axis
 from .indexing import _value_tensor
 
 
@@ -23,6 +24,7 @@ def _index_tensor(index, fn, name="index"):
 
 
 @public()
+@numpy_axis
 def index_select(input, dim, index):  # noqa: A002
     """The entries of ``input`` at positions ``index`` along ``dim``.
 
@@ -54,6 +56,7 @@ def index_select(input, dim, index):  # noqa: A002
 
 
 @public(inplace=True, snapshot=False)
+@numpy_axis
 def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """Add ``alpha * source`` into ``input`` at positions ``index`` along ``dim``.
 
@@ -206,6 +209,7 @@ def _check_gather(fn, input, dim, positions, src=None):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def gather(input, dim, index, *, sparse_grad=False):  # noqa: A002
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (and likewise for other dims).
 
@@ -220,6 +224,7 @@ def gather(input, dim, index, *, sparse_grad=False):  # noqa: A002
 
 
 @public(inplace=True, snapshot=False)
+@numpy_axis
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
     """Write ``src`` (a tensor) or ``value`` (a number) into ``input`` at ``index`` along ``dim``.
 
@@ -335,6 +340,7 @@ def take(input, index):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def take_along_dim(input, indices, dim=None):  # noqa: A002
     """``gather`` after broadcasting ``input`` and ``indices`` (flattened when ``dim`` is None).
 

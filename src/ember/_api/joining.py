@@ -15,6 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, wrap_dim
 from ..ops import shape as S
 from . import public
+from .shape import numpy_axis
 
 
 @public(method=False)
@@ -67,6 +68,7 @@ def _common_dtype(tensors):
 
 
 @public("concat", "concatenate")
+@numpy_axis
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension.
 
@@ -114,6 +116,7 @@ def _cat_error(tensors, dim):
 
 
 @public()
+@numpy_axis
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension.
 
@@ -197,7 +200,7 @@ def _multi_output(name, input, *arguments, count, public_name):  # noqa: A002
 
 
 @public()
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes.
 
     >>> import ember
@@ -208,7 +211,7 @@ def split(tensor, split_size_or_sections, dim=0):
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor._data.shape[dim]
-    sections = split_size_or_sections
+    sections = split_size if split_size_or_sections is None else split_size_or_sections
     if isinstance(sections, Tensor):
         sections = sections.tolist()
     if isinstance(sections, (list, tuple)):
@@ -234,6 +237,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 @public()
+@numpy_axis
 def chunk(input, chunks, dim=0):  # noqa: A002
     """At most ``chunks`` pieces of equal size along ``dim`` (the last may be smaller).
 
@@ -254,6 +258,7 @@ def chunk(input, chunks, dim=0):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def unbind(input, dim=0):  # noqa: A002
     """The slices along ``dim``, each without that dim.
 
@@ -269,6 +274,7 @@ def unbind(input, dim=0):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
     """Split into ``n`` nearly equal pieces, or at the given indices (each piece a slice view).
 

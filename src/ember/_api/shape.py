@@ -6,6 +6,7 @@ repeat, tril/triu, diag and cat/stack copy, as in PyTorch. Indexing lives in ``i
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -15,6 +16,20 @@ from .._tensor import Tensor, _shape_args, wrap_dim
 from ..autograd import grad_mode
 from . import public
 from ..ops import shape as S
+
+
+def numpy_axis(fn):
+    """Accept NumPy's ``axis`` (``axis0``, ``axis1``) for ``dim`` (``dim0``, ``dim1``), as PyTorch
+    does: ``x.squeeze(axis=0)``, ``torch.cat(xs, axis=1)``, ``x.swapaxes(axis0=0, axis1=1)``."""
+
+    def call(*args, **kwargs):
+        if kwargs and ("axis" in kwargs or "axis0" in kwargs or "axis1" in kwargs):
+            for alias, name in (("axis", "dim"), ("axis0", "dim0"), ("axis1", "dim1")):
+                if alias in kwargs:
+                    kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return functools.update_wrapper(call, fn)
 
 
 # --- shape --------------------------------------------------------------------------------------
@@ -42,8 +57,10 @@ def _infer_shape(shape, numel):
 
 
 @public()
-def reshape(input, *shape):  # noqa: A002
-    shape = _infer_shape(_shape_args(shape), input._data.size)
+def reshape(input, *sizes, shape=None):  # noqa: A002
+    """The same elements in ``shape`` (one size may be -1): a view when the layout allows,
+    else a copy (CloneBackward0, then UnsafeViewBackward0, as in PyTorch)."""
+    shape = _infer_shape(_shape_args(sizes if shape is None else (shape,)), input._data.size)
     if input._data.flags.c_contiguous or _viewable(input._data, shape):
         return S.view(input, shape)
     return S.unsafe_view(S.clone(input), shape)
@@ -58,7 +75,16 @@ def _viewable(array, shape):
 
 
 @public()
-def view(input, *shape):  # noqa: A002
+def view(input, *shape, size=None):  # noqa: A002
+    """The same storage seen with another shape; PyTorch's error when the strides do not allow it.
+
+    >>> import ember
+    >>> ember.arange(6).view(2, -1)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
+    if size is not None:
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("view(dtype) is not supported by ember")
     shape = _infer_shape(_shape_args(shape), input._data.size)
@@ -84,6 +110,7 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
 
 
 @public("swapaxes", "swapdims")
+@numpy_axis
 def transpose(input, dim0, dim1):  # noqa: A002
     ndim = input.ndim
     return S.transpose(input, wrap_dim(dim0, ndim), wrap_dim(dim1, ndim))
@@ -100,8 +127,8 @@ def t(input):  # noqa: A002
 
 
 @public()
-def permute(input, *dims):  # noqa: A002
-    dims = _shape_args(dims, "dims")
+def permute(input, *order, dims=None):  # noqa: A002
+    dims = _shape_args(order if dims is None else (dims,), "dims")
     ndim = input.ndim
     if len(dims) != ndim:
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
@@ -114,11 +141,13 @@ def permute(input, *dims):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def unsqueeze(input, dim):  # noqa: A002
     return S.unsqueeze(input, wrap_dim(dim, input.ndim + 1))
 
 
 @public()
+@numpy_axis
 def squeeze(input, dim=None):  # noqa: A002
     if dim is None:
         return S.squeeze_all(input)
@@ -210,7 +239,7 @@ def expand_error(input, sizes):  # noqa: A002
 
 
 @public()
-def expand(input, *sizes):  # noqa: A002
+def expand(input, *sizes, size=None):  # noqa: A002
     """A view of ``input`` with size-1 dims repeated (no copy); ``-1`` keeps a size.
 
     >>> import ember
@@ -218,6 +247,8 @@ def expand(input, *sizes):  # noqa: A002
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
+    if size is not None:
+        sizes = (size,)
     return S.expand(input, expand_error(input, _shape_args(sizes, "size")))
 
 
@@ -227,9 +258,9 @@ def expand_as(input, other):  # noqa: A002
 
 
 @public()
-def broadcast_to(input, *size):  # noqa: A002
+def broadcast_to(input, *sizes, size=None):  # noqa: A002
     """``input`` expanded to ``size`` (a view), as ``expand`` does."""
-    return S.expand(input, expand_error(input, _shape_args(size, "size")))
+    return expand(input, *sizes, size=size)
 
 
 @public()
@@ -324,7 +355,7 @@ def movedim(input, source, destination):  # noqa: A002
 
 # --- repeating, reordering, triangles -------------------------------------------------------------
 @public()
-def repeat(input, *sizes):  # noqa: A002
+def repeat(input, *sizes, repeats=None):  # noqa: A002
     """Tile ``input`` ``sizes[i]`` times along each dim (a copy; extra leading dims allowed).
 
     >>> import ember
@@ -332,6 +363,8 @@ def repeat(input, *sizes):  # noqa: A002
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if repeats is not None:
+        sizes = (repeats,)
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     sizes = _shape_args(sizes, "repeats")
@@ -349,6 +382,7 @@ def tile(input, dims):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
     """Repeat each element ``repeats`` times (a number or one count per element).
 
@@ -395,7 +429,7 @@ def _dims_arg(dims):
 
 
 @public()
-def flip(input, *dims):  # noqa: A002
+def flip(input, *order, dims=None):  # noqa: A002
     """Reverse the order of entries along ``dims`` (a copy).
 
     >>> import ember
@@ -403,7 +437,7 @@ def flip(input, *dims):  # noqa: A002
     tensor([[3, 4],
             [1, 2]])
     """
-    dims = tuple(wrap_dim(d, input.ndim) for d in _dims_arg(dims))
+    dims = tuple(wrap_dim(d, input.ndim) for d in _dims_arg(order if dims is None else (dims,)))
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
@@ -441,6 +475,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
 
 
 @public()
+@numpy_axis
 def narrow(input, dim, start, length):  # noqa: A002
     """The view ``input[..., start:start + length, ...]`` along ``dim``.
 
