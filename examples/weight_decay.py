@@ -59,8 +59,8 @@ def train(wd, train_iter, test_iter, epochs=100, lr=0.003):
         if (epoch + 1) % 5 == 0:
             history.append((epoch + 1, evaluate_loss(net, train_iter, loss),
                             evaluate_loss(net, test_iter, loss)))
-    norm = net.weight.norm().item() if hasattr(net.weight, "norm") else float(
-        (net.weight * net.weight).sum().item() ** 0.5)
+    with torch.no_grad():  # the L2 norm of the weight (the notes' net[0].weight.norm())
+        norm = (net.weight * net.weight).sum().sqrt().item()
     return norm, history
 
 
@@ -80,8 +80,8 @@ def main(argv=None):
     for wd in (0, 3):
         norm, history = train(wd, train_iter, test_iter, epochs=args.epochs)
         _, train_loss, test_loss = history[-1] if history else (0, float("nan"), float("nan"))
-        print(f"wd = {wd}: L2 norm of w: {norm:.4f}; train loss {train_loss:.6f}, "
-              f"test loss {test_loss:.6f}")
+        print(f"wd = {wd}: L2 norm of w: {norm:.4f}; train loss {train_loss:.3g}, "
+              f"test loss {test_loss:.3g}")
         results[wd] = {"norm": norm, "train_loss": train_loss, "test_loss": test_loss}
         if plt is not None and history:
             fig, ax = plt.subplots(figsize=(5, 3.5))
