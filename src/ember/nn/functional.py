@@ -440,7 +440,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                                f"classes or no classes but got weight tensor of shape: "
                                f"{list(weight.shape)}")
         w = _array(weight, input)
-    out = N.nll_loss(input, labels, w, mode, ignore_index)
+    row = N.nll_loss2d if input.ndim == 4 else N.nll_loss
+    out = row(input, labels, w, mode, ignore_index)
     return out.squeeze(0) if unbatched and mode == N.NONE else out
 
 
@@ -468,14 +469,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         smooth = -(logp * weight.reshape(shape)).sum(class_dim)
     else:
         smooth = -logp.sum(class_dim)
-    ignored = target == ignore_index
-    smooth = smooth.masked_fill(ignored, 0.0)
+    smooth = smooth.masked_fill(target == ignore_index, 0.0)
+    kept = target != ignore_index
     if mode == N.MEAN:
         if weight is not None:
-            kept = target.masked_select(~ignored) if (~ignored).numel() else target
-            smooth = smooth.sum() / weight.gather(0, kept.flatten()).sum()
+            smooth = smooth.sum() / weight.gather(0, target.masked_select(kept).flatten()).sum()
         else:
-            smooth = smooth.sum() / (~ignored).sum()
+            smooth = smooth.sum() / kept.sum()
     elif mode == N.SUM:
         smooth = smooth.sum()
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
@@ -483,9 +483,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 def _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, class_dim):  # noqa: A002
     if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(
-            f"Expected target size {list(input.shape)}, got {list(target.shape)}"
-            if input.ndim > 1 else "0D or 1D target tensor expected, multi-target not supported")
+        # PyTorch takes a target of another shape for class indices, and rejects it there.
+        if input.ndim == 2 and target.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype._legacy[:-6]}")
     classes = input.shape[class_dim]
     if label_smoothing > 0:
         target = target * (1 - label_smoothing) + label_smoothing / classes
@@ -497,7 +499,7 @@ def _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, clas
         loss = -(logp * target).sum(class_dim)
     if mode == N.MEAN:
         count = input.numel() // classes if input.ndim > 1 else 1
-        return loss.sum() / count if input.ndim > 1 else loss
+        return N.div_scalar(loss.sum(), count) if input.ndim > 1 else loss
     if mode == N.SUM:
         return loss.sum()
     return loss

@@ -26,6 +26,26 @@ def sum_dims(x, dims):
     return x.sum(axis=dims)
 
 
+def _zeros_of(grad, other_shape):
+    return F.zeros(other_shape, grad)
+
+
+# ``self``, recorded as depending on ``other`` with a zero derivative. A gradient that does not
+# involve an input (a conv's bias gradient, a max-pool's scattered gradient) still belongs to
+# the input's second-order graph in PyTorch; this keeps ember's graph the same shape.
+depends = defop("DependsBackward0", inputs="self other",
+                forward=lambda self, other: self,
+                self=lambda grad: grad,
+                other=_zeros_of)
+
+
+def connected(g, x):
+    """``g``, made part of ``x``'s graph when building a higher-order graph (create_graph)."""
+    if type(g) is Tensor and isinstance(x, Tensor) and x._requires_grad and not g._requires_grad:
+        return depends(g, x)
+    return g
+
+
 # --- linear -------------------------------------------------------------------------------------
 def _addmm(self, mat1, mat2):
     out = mat1 @ mat2
@@ -128,7 +148,7 @@ convolution = defop(
         grad, weight, input_shape, stride, padding, dilation, groups),
     weight=lambda grad, input, weight_shape, stride, padding, dilation, groups:  # noqa: A002
     conv_weight_grad.on(grad, input, weight_shape, stride, padding, dilation, groups),
-    bias=lambda grad: _bias_grad(grad),
+    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
 )
 # The two backward kernels are bilinear; their derivatives are the other two kernels.
 conv_input_grad = defop(
@@ -185,8 +205,8 @@ def _gather_planes(self, indices):
 max_pool2d = defop(
     "MaxPool2DWithIndicesBackward0", outputs=2,
     forward=_max_pool,
-    self=lambda grad, result, self_shape: max_pool_scatter.on(
-        grad[0], F.detached(result[1]), self_shape),
+    self=lambda grad, self, result: connected(max_pool_scatter.on(
+        grad[0], F.detached(result[1]), F.detached(self).shape), self),
 )
 max_pool_scatter = defop(
     "MaxPool2DWithIndicesBackwardBackward0", inputs="grad",
@@ -220,8 +240,8 @@ def _avg_pool_grad(grad, kernel, stride, padding, input_shape):
 
 avg_pool2d = defop(
     "AvgPool2DBackward0", forward=_avg_pool,
-    self=lambda grad, kernel, stride, padding, self_shape: avg_pool_grad.on(
-        grad, kernel, stride, padding, self_shape),
+    self=lambda grad, kernel, stride, padding, self: connected(avg_pool_grad.on(
+        grad, kernel, stride, padding, F.detached(self).shape), self),
 )
 avg_pool_grad = defop(
     "AvgPool2DBackwardBackward0", inputs="grad", forward=_avg_pool_grad,
@@ -254,7 +274,8 @@ def _adaptive_avg_pool_grad(grad, input_shape):
 
 adaptive_avg_pool2d = defop(
     "AdaptiveAvgPool2DBackward0", forward=_adaptive_avg_pool,
-    self=lambda grad, self_shape: adaptive_avg_pool_grad.on(grad, self_shape),
+    self=lambda grad, self: connected(adaptive_avg_pool_grad.on(
+        grad, F.detached(self).shape), self),
 )
 adaptive_avg_pool_grad = defop(
     "AdaptiveAvgPool2DBackwardBackward0", inputs="grad", forward=_adaptive_avg_pool_grad,
@@ -320,7 +341,8 @@ batch_norm = defop(
     weight=lambda grad, input, eps: sum_dims(grad[0] * _normalised_tensor(  # noqa: A002
         input, _batch_dims(input.ndim), eps, _count(input, _batch_dims(input.ndim)))[0],
         _batch_dims(input.ndim)),
-    bias=lambda grad: sum_dims(grad[0], _batch_dims(grad[0].ndim)),
+    bias=lambda grad, input: connected(  # noqa: A002
+        sum_dims(grad[0], _batch_dims(grad[0].ndim)), input),
 )
 
 
@@ -349,14 +371,14 @@ def _eval_scale(running_var, eps, like):
 batch_norm_eval = defop(
     "NativeBatchNormBackward0", inputs="input weight bias",
     forward=_batch_norm_eval,
-    input=lambda grad, weight, running_var, eps: (
+    input=lambda grad, input, weight, running_var, eps: connected(  # noqa: A002
         grad * _eval_scale(running_var, eps, grad).reshape(_shape_for_channels(grad.ndim))
-        * (1 if weight is None else weight.reshape(_shape_for_channels(grad.ndim)))),
+        * (1 if weight is None else weight.reshape(_shape_for_channels(grad.ndim))), input),
     weight=lambda grad, input, running_mean, running_var, eps: sum_dims(  # noqa: A002
         grad * (input - constant(running_mean, grad).reshape(_shape_for_channels(grad.ndim)))
         * _eval_scale(running_var, eps, grad).reshape(_shape_for_channels(grad.ndim)),
         _batch_dims(grad.ndim)),
-    bias=lambda grad: sum_dims(grad, _batch_dims(grad.ndim)),
+    bias=lambda grad, input: connected(sum_dims(grad, _batch_dims(grad.ndim)), input),  # noqa: A002
 )
 
 
@@ -387,7 +409,8 @@ layer_norm = defop(
         grad * _normalised_tensor(input, _trailing(grad.ndim, normalized_ndim), eps,
                                   _count(input, _trailing(grad.ndim, normalized_ndim)))[0],
         _leading(grad.ndim, normalized_ndim)),
-    bias=lambda grad, normalized_ndim: sum_dims(grad, _leading(grad.ndim, normalized_ndim)),
+    bias=lambda grad, input, normalized_ndim: connected(  # noqa: A002
+        sum_dims(grad, _leading(grad.ndim, normalized_ndim)), input),
 )
 
 
@@ -414,8 +437,8 @@ def _embedding_gather(weight, indices, padding_idx):
 embedding = defop(
     "EmbeddingBackward0", inputs="weight",
     forward=lambda weight, indices, padding_idx: weight[indices],
-    weight=lambda grad, weight_shape, indices, padding_idx: embedding_grad.on(
-        grad, indices, weight_shape[0], padding_idx),
+    weight=lambda grad, weight, indices, padding_idx: connected(embedding_grad.on(
+        grad, indices, F.detached(weight).shape[0], padding_idx), weight),
 )
 embedding_grad = defop(
     "EmbeddingDenseBackwardBackward0", inputs="grad",
@@ -618,6 +641,14 @@ def _nll_grad(grad, self_shape, target, weight, reduction, ignore_index):
     return grad * constant(coeff, grad)
 
 
-nll_loss = defop(
-    "NllLossBackward0", forward=_nll_loss, self=_nll_grad,
-)
+def _nll_self(grad, self, target, weight, reduction, ignore_index):
+    return connected(_nll_grad(grad, F.detached(self).shape, target, weight, reduction,
+                               ignore_index), self)
+
+
+nll_loss = defop("NllLossBackward0", forward=_nll_loss, self=_nll_self)
+# PyTorch's own row for (N, C, H, W) inputs: the same arithmetic under another name.
+nll_loss2d = defop("NllLoss2DBackward0", forward=_nll_loss, self=_nll_self)
+# Division by a Python number (PyTorch's div.Scalar, whose node is DivBackward1).
+div_scalar = defop("DivBackward1", forward=lambda self, other: self / other,
+                   self=lambda grad, other: grad / other)
