@@ -419,7 +419,8 @@ class Module:
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         expected = set()
-        for module_prefix, module in self.named_modules():
+        # Every path to a shared module is a key of its own, as in state_dict.
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
             prefix = module_prefix + "." if module_prefix else ""
             local = {**{k: v for k, v in module._parameters.items() if v is not None},
                      **{k: v for k, v in module._buffers.items()

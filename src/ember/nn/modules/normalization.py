@@ -58,13 +58,12 @@ class _BatchNorm(Module):
             self.num_batches_tracked.add_(1)
             if self.momentum is None:  # cumulative moving average
                 momentum = 1.0 / float(self.num_batches_tracked.item())
+        # Batch statistics while training, or always when no running statistics are kept.
         use_batch = self.training or self.running_mean is None
-        unbatched = input.ndim == self._expected[0] and self._expected[0] == 2 and False
-        out = F.batch_norm(input, self.running_mean if not self.training or
-                           self.track_running_stats else None,
-                           self.running_var if not self.training or self.track_running_stats
-                           else None, self.weight, self.bias, use_batch, momentum, self.eps)
-        return out if not unbatched else out
+        tracked = not self.training or self.track_running_stats
+        return F.batch_norm(input, self.running_mean if tracked else None,
+                            self.running_var if tracked else None, self.weight, self.bias,
+                            use_batch, momentum, self.eps)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -94,7 +93,6 @@ class LayerNorm(Module):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        self._has_bias = bias
         if elementwise_affine:
             self.weight = Parameter(ones(*self.normalized_shape, dtype=dtype))
             if bias:
@@ -110,4 +108,4 @@ class LayerNorm(Module):
 
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}, bias={self._has_bias}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
