@@ -188,11 +188,11 @@ def _key_error(result, advanced, error):
     return error
 
 
-def _checked(row, result, advanced, *args):
-    """Run ``row`` with the advanced key; NumPy's IndexError becomes PyTorch's."""
+def _with_key(result, advanced, run):
+    """``run(key)`` with the advanced key; NumPy's IndexError becomes PyTorch's."""
     key = _advanced_key(result, advanced)
     try:
-        return row(result, key) if row is I.index else row(result, *args[:1], key, *args[1:])
+        return run(key)
     except IndexError as error:
         raise _key_error(result, advanced, error) from None
 
@@ -242,7 +242,7 @@ def getitem(self, key):
         return _basic(self, key)
     result, advanced = _apply_basic(self, _parse(key))
     if advanced:
-        return _checked(I.index, result, advanced)
+        return _with_key(result, advanced, lambda key: I.index(result, key))
     if result is self:
         return S.alias(self)  # x[...] and x[()]
     return result
@@ -352,8 +352,9 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
     parts = [(_ARRAY, np.asarray(v)) if kind == _INT else (kind, v) for kind, v in parts]
     target, advanced = _apply_basic(input, parts)
     _put_dtype(values, target)
-    return _checked(I.index_put, target, advanced, _value_tensor(values, input.dtype),
-                    bool(accumulate))
+    values = _value_tensor(values, input.dtype)
+    return _with_key(target, advanced,
+                     lambda key: I.index_put(target, values, key, bool(accumulate)))
 
 
 # The index functions (gather, scatter, masked_fill, ...) live in index_functions.py; importing
