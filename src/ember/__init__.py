@@ -42,4 +42,5 @@ def can_cast(from_, to):
         from_.itemsize <= to.itemsize or from_.is_floating_point)
 
 from . import nn, optim, utils, datasets  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401

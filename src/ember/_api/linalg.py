@@ -1,48 +1,322 @@
-"""Matrix products. Public functions, each also a Tensor method."""
+"""Matrix products and linear algebra. Public functions, each also a Tensor method."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtype
-from .._tensor import Tensor, _shape_args, wrap_dim
-from . import public, tensor_arg
 from ..ops import linalg as L
+from . import public, tensor_arg
+from .reduction import vector_norm
 
 
-# --- linear algebra -----------------------------------------------------------------------------
+def _shape_text(shape):
+    return "x".join(str(s) for s in shape)
+
+
+# --- products -------------------------------------------------------------------------------------
 @public()
 def matmul(input, other):  # noqa: A002
+    """The matrix product, by the inputs' dims: dot, mv, mm, or a broadcast batched product.
+
+    >>> (ember.ones(2, 3, 4) @ ember.ones(4)).shape
+    torch.Size([2, 3])
+    """
     tensor_arg(input, "input", "matmul")
     tensor_arg(other, "other", "matmul")
     return L.matmul(input, other)
 
 
+def _same_dtype(first, second):
+    if first.dtype is not second.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_type_name(first.dtype)} != {_type_name(second.dtype)}")
+
+
+def _type_name(dtype):
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool"}[dtype.name]
+
+
 @public()
 def mm(input, mat2):  # noqa: A002
+    """The product of two matrices.
+
+    >>> ember.mm(ember.ones(2, 3), ember.ones(3, 4)).shape
+    torch.Size([2, 4])
+    """
     L.check_mm(input, mat2)
+    _same_dtype(input, mat2)
     return L.mm(input, mat2)
 
 
 @public()
 def dot(input, tensor):  # noqa: A002
+    """The inner product of two 1-D tensors.
+
+    >>> ember.dot(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
+    tensor(11.)
+    """
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D "
                            "tensors")
+    if input.dtype is not tensor.dtype:
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                           f"{input.dtype._legacy[:-6]} and {tensor.dtype._legacy[:-6]}")
     return L.matmul(input, tensor)
 
 
 @public()
 def mv(input, vec):  # noqa: A002
+    """The product of a matrix and a vector."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return L.matmul(input, vec)
 
 
 @public()
 def bmm(input, mat2):  # noqa: A002
+    """Batched matrix product of two 3-D tensors (no broadcasting)."""
     if input.ndim != 3 or mat2.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3
+                           else "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     return L.bmm(input, mat2)
+
+
+@public("ger")
+def outer(input, vec2):  # noqa: A002
+    """The outer product of two vectors: ``input[:, None] * vec2`` (PyTorch's own composition).
+
+    >>> ember.outer(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
+    tensor([[3., 4.],
+            [6., 8.]])
+    """
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.ndim}-D"
+                           if input.ndim != 1 else
+                           f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+    return input.reshape(-1, 1) * vec2
+
+
+@public(inplace=True)
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts.
+
+    >>> ember.addmm(ember.zeros(2), ember.ones(2, 3), ember.ones(3, 2))
+    tensor([[3., 3.],
+            [3., 3.]])
+    """
+    if mat1.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"{'mat1' if mat1.ndim != 2 else 'mat2'} must be a matrix, got "
+                           f"{mat1.ndim if mat1.ndim != 2 else mat2.ndim}-D tensor")
+    L.check_mm(mat1, mat2)
+    out_shape = (mat1.shape[0], mat2.shape[1])
+    if np.broadcast_shapes(input.shape, out_shape) != out_shape:
+        raise RuntimeError(f"The expanded size of the tensor ({out_shape[-1]}) must match the "
+                           f"existing size ({input.shape[-1]}) at non-singleton dimension 1.  "
+                           f"Target sizes: {list(out_shape)}.  Tensor sizes: {list(input.shape)}")
+    return L.addmm(input, mat1, mat2, beta, alpha)
+
+
+@public(inplace=True)
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
+    bmm(batch1, batch2)  # (shape checks only; the row recomputes the product)
+    return L.baddbmm(input, batch1, batch2, beta, alpha)
+
+
+# --- einsum and tensordot -------------------------------------------------------------------------
+_SPARE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(equation, operands):
+    """Spell out '...' with spare letters and an implicit output: (inputs, output) subscripts."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(operands):
+        raise ValueError("einsum(): more operands were provided than specified in the equation"
+                         if len(operands) > len(inputs) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    ellipsis = 0
+    for subs, op in zip(inputs, operands):
+        if "..." in subs:
+            ellipsis = max(ellipsis, op.ndim - (len(subs) - 3))
+    spare = _SPARE[:ellipsis]
+    spelled = []
+    for subs, op in zip(inputs, operands):
+        if "..." in subs:
+            count = op.ndim - (len(subs) - 3)
+            subs = subs.replace("...", spare[ellipsis - count:])
+        if len(subs) != op.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(subs)}) "
+                               f"does not match the number of dimensions ({op.ndim}) for operand "
+                               f"{len(spelled)} and no ellipsis was given")
+        spelled.append(subs)
+    if arrow:
+        output = rhs.replace("...", spare)
+    else:
+        counts = {}
+        for subs in spelled:
+            for c in subs:
+                counts[c] = counts.get(c, 0) + 1
+        output = spare + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in spare))
+    return spelled, output
+
+
+@public(method=False)
+def einsum(equation, *operands):
+    """Einstein summation: ``einsum('ij,jk->ik', a, b)`` is ``a @ b``.
+
+    >>> ember.einsum("i,i->", ember.tensor([1., 2.]), ember.tensor([3., 4.]))
+    tensor(11.)
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    inputs, output = _parse_einsum(equation, operands)
+    if len(operands) == 1:
+        return L.einsum_one(operands[0], ((inputs[0],), output))
+    # Contract left to right, keeping the letters that later operands or the output still need.
+    current, current_subs = operands[0], inputs[0]
+    for i in range(1, len(operands)):
+        later = set(output).union(*inputs[i + 1:])
+        letters = dict.fromkeys(current_subs + inputs[i])
+        keep = output if i == len(operands) - 1 else "".join(c for c in letters if c in later)
+        current = L.einsum_two(current, operands[i], ((current_subs, inputs[i]), keep))
+        current_subs = keep
+    return current
+
+
+@public(method=False)
+def tensordot(a, b, dims=2):
+    """Contract the last ``dims`` dims of ``a`` with the first of ``b`` (or the listed dims).
+
+    >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 4), dims=1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a = list(range(a.ndim - dims, a.ndim))
+        dims_b = list(range(dims))
+    else:
+        dims_a, dims_b = (list(d) if isinstance(d, (list, tuple)) else [d] for d in dims)
+    dims_a = [d % a.ndim for d in dims_a]
+    dims_b = [d % b.ndim for d in dims_b]
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[da]} in dim {da} and second has size {b.shape[db]} in "
+                               f"dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    size = int(np.prod([a.shape[d] for d in dims_a]))
+    left = a.permute(free_a + dims_a).reshape(-1, size)
+    right = b.permute(dims_b + free_b).reshape(size, -1)
+    return (left @ right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+
+
+# --- inverse, determinant, solve ------------------------------------------------------------------
+def _check_square(name, A):
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {A.dtype._legacy[:-6]}")
+
+
+class LinAlgError(RuntimeError):
+    """A singular matrix (PyTorch's torch.linalg.LinAlgError, a RuntimeError)."""
+
+
+def inv(A):
+    """The inverse of a square matrix (or a batch of them).
+
+    >>> ember.linalg.inv(ember.tensor([[2., 0.], [0., 4.]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    _check_square("linalg.inv", A)
+    try:
+        return L.inv(A)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
+                          "be completed because the input matrix is singular.") from None
+
+
+@public()
+def inverse(input):  # noqa: A002
+    """``ember.linalg.inv(input)``."""
+    return inv(input)
+
+
+@public()
+def det(A):
+    """The determinant of a square matrix (or of each in a batch).
+
+    >>> ember.linalg.det(ember.tensor([[2., 1.], [1., 3.]]))
+    tensor(5.0000)
+    """
+    _check_square("linalg.det", A)
+    return L.det(A)
+
+
+def solve(A, B, *, left=True):
+    """The ``X`` with ``A @ X = B``; ``B`` is a vector or a (batch of) matrices.
+
+    >>> ember.linalg.solve(ember.tensor([[2., 0.], [0., 4.]]), ember.tensor([2., 4.]))
+    tensor([1., 1.])
+    """
+    if not left:
+        return solve(A.mT, B.mT).mT
+    _check_square("linalg.solve", A)
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    if A.dtype is not B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_type_name(A.dtype).title()} and B of type "
+                           f"{_type_name(B.dtype).title()} instead")
+    try:
+        return L.solve(A, B, vector)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
+                          "singular.") from None
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """A vector norm (``ord`` a number, or None: the 2-norm of all elements) or, with a matrix
+    ``ord`` ('fro', 1, -1, inf, -inf), a matrix norm.
+
+    >>> ember.linalg.norm(ember.tensor([[3., 4.]]))
+    tensor(5.)
+    """
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim)
+    if isinstance(ord, str) or (dim is not None and not isinstance(dim, int)
+                                and len(dim) == 2) or (dim is None and A.ndim == 2):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim)
+    return vector_norm(A, ord, dim, keepdim)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
+    """'fro' (the 2-norm of the entries), or the max column (1) / row (inf) absolute sum."""
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord == "fro":
+        return vector_norm(A, 2, dim, keepdim)
+    if ord in (1, -1, float("inf"), -float("inf")):
+        d0, d1 = (d % A.ndim for d in dim)
+        if ord in (float("inf"), -float("inf")):
+            d0, d1 = d1, d0
+        sums = A.abs().sum(d0, keepdim=True)
+        out = sums.amax(d1, keepdim=True) if ord > 0 else sums.amin(d1, keepdim=True)
+        return out if keepdim else out.squeeze((d0, d1))
+    raise NotImplementedError(f"linalg.matrix_norm(ord={ord!r}) is not supported by ember yet")

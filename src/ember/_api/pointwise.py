@@ -1,12 +1,15 @@
-"""Elementwise functions: arithmetic, unary math, comparisons, where. Public functions, each also a Tensor method."""
+"""Elementwise functions: arithmetic, unary math, comparisons, logic. Each also a Tensor method."""
 
 from __future__ import annotations
+
+import builtins
 
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _shape_args, wrap_dim
+from .._tensor import Tensor
 from . import public, tensor_arg
+from ..ops import op as _op
 from ..ops import pointwise as P
 
 
@@ -26,8 +29,6 @@ def sub(input, other, *, alpha=1):  # noqa: A002
     return P.sub(input, other, alpha)
 
 
-
-
 @public("multiply", inplace=True)
 def mul(input, other):  # noqa: A002
     if not isinstance(input, Tensor):
@@ -35,35 +36,120 @@ def mul(input, other):  # noqa: A002
     return P.mul(input, other)
 
 
-
-
-@public("divide", "true_divide", inplace=True)
+@public("divide", inplace=True)
 def div(input, other, *, rounding_mode=None):  # noqa: A002
+    """Elementwise division; ``rounding_mode`` 'trunc' or 'floor' rounds (integers stay integers).
+
+    >>> ember.div(ember.tensor([7, -7]), 2, rounding_mode="floor")
+    tensor([ 3, -4])
+    """
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                             f"but found '{rounding_mode}'")
+        input, other = _both_tensors(input, other)
+        row = P.div_trunc if rounding_mode == "trunc" else P.div_floor
+        return row(input, other)
     if not isinstance(input, Tensor):
         return P.mul(P.reciprocal(other), input)
-    if rounding_mode is not None:
-        raise NotImplementedError("div(rounding_mode=...) arrives with the op library")
     return P.div(input, other)
 
 
+@public(inplace=True)
+def true_divide(input, other):  # noqa: A002
+    """Division that always gives a floating result (``div`` without rounding)."""
+    return div(input, other)
+
+
+@public(inplace=True)
+def floor_divide(input, other):  # noqa: A002
+    """``input // other``: rounds toward minus infinity; integer tensors stay integer.
+
+    >>> ember.tensor([7, -7]) // 2
+    tensor([ 3, -4])
+    """
+    input, other = _both_tensors(input, other)
+    return P.floor_divide(input, other)
+
+
+@public(inplace=True)
+def remainder(input, other):  # noqa: A002
+    """Python's ``%``: the result takes the divisor's sign.
+
+    >>> ember.tensor([-3, 3]) % 2
+    tensor([1, 1])
+    """
+    if not isinstance(input, Tensor):
+        return P.remainder_scalar_self(other, input)
+    if isinstance(other, Tensor):
+        return P.remainder(input, other)
+    return P.remainder_scalar(_scalar_operand(input, other), other)
+
+
+@public(inplace=True)
+def fmod(input, other):  # noqa: A002
+    """C's ``fmod``: the result takes the dividend's sign.
+
+    >>> ember.fmod(ember.tensor([-3, 3]), 2)
+    tensor([-1,  1])
+    """
+    if isinstance(other, Tensor):
+        return P.fmod(input, other)
+    return P.fmod_scalar(_scalar_operand(input, other), other)
+
+
+def _both_tensors(input, other):  # noqa: A002
+    if not isinstance(input, Tensor):
+        input = as_tensor_like(input, other)
+    if not isinstance(other, Tensor):
+        other = as_tensor_like(other, input)
+    return input, other
+
+
+def _scalar_operand(input, scalar):  # noqa: A002
+    """Cast ``input`` to the dtype an op with a Python number gives (int tensor % 2.5 -> float)."""
+    target = _dtype.result_type(input, scalar)
+    return input if input.dtype is target else input.to(target)
 
 
 @public("negative", inplace=True, snapshot=False)
 def neg(input):  # noqa: A002
+    """``-input``; a bool tensor has no negation (use ``~``).
+
+    >>> -ember.tensor([1, -2])
+    tensor([-1,  2])
+    """
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
     return P.neg(input)
-
-
 
 
 @public(inplace=True)
 def pow(input, exponent):  # noqa: A001, A002
+    """``input ** exponent``; any of the two may be a Python number. Integers stay integers.
+
+    >>> ember.tensor([1, 2, 3]) ** 2
+    tensor([1, 4, 9])
+    """
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return P.pow_tensor(input, exponent)
-        return P.pow_scalar(input, exponent)
+        if input.dtype.category != 2 and not isinstance(exponent, float) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return P.pow_scalar(_scalar_operand(input, exponent), exponent)
     if not isinstance(exponent, Tensor):
         raise TypeError("pow(): at least one argument must be a Tensor")
-    return P.pow_scalar_base(exponent, input)
+    return P.pow_scalar_base(_scalar_operand(exponent, input), input)
+
+
+@public(inplace=True)
+def square(input):  # noqa: A002
+    """``input ** 2`` (a bool tensor squares to int64, as in PyTorch)."""
+    if input.dtype is _dtype.bool:
+        input = input.to(_dtype.int64)
+    return P.pow_scalar(input, 2)
 
 
 def as_tensor_like(value, like):
@@ -71,19 +157,27 @@ def as_tensor_like(value, like):
 
 
 # Rows whose formulas read only the result: their in-place forms need no copy of the input.
-_RESULT_ONLY = frozenset({"exp", "tanh", "sigmoid", "relu", "reciprocal"})
+_RESULT_ONLY = frozenset({"exp", "tanh", "sigmoid", "relu", "reciprocal", "rsqrt", "exp2",
+                          "expm1", "tan"})
+_NO_BOOL = frozenset({"abs", "neg"})
 
 
-def _unary(row, name):
+def _unary(row, name, *aliases):
     def fn(input):  # noqa: A002
-        return row(tensor_arg(input, "input", name))
+        tensor_arg(input, "input", name)
+        if name in _NO_BOOL and input.dtype is _dtype.bool:
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+        return row(input)
 
     fn.__name__ = name
-    fn.__doc__ = f"Elementwise {name} (PyTorch's ``torch.{name}``); differentiable."
-    return public(inplace=True, snapshot=name not in _RESULT_ONLY)(fn)
+    fn.__doc__ = f"""Elementwise {name} (PyTorch's ``torch.{name}``); differentiable.
+
+    >>> ember.{name}(ember.tensor([0.5]))  # doctest: +SKIP
+    """
+    return public(*aliases, inplace=True, snapshot=name not in _RESULT_ONLY)(fn)
 
 
-abs = _unary(P.abs, "abs")  # noqa: A001
+abs = _unary(P.abs, "abs", "absolute")  # noqa: A001
 exp = _unary(P.exp, "exp")
 log = _unary(P.log, "log")
 sqrt = _unary(P.sqrt, "sqrt")
@@ -94,15 +188,159 @@ sigmoid = _unary(P.sigmoid, "sigmoid")
 relu = _unary(P.relu, "relu")
 sign = _unary(P.sign, "sign")
 reciprocal = _unary(P.reciprocal, "reciprocal")
+rsqrt = _unary(P.rsqrt, "rsqrt")
+exp2 = _unary(P.exp2, "exp2")
+expm1 = _unary(P.expm1, "expm1")
+log2 = _unary(P.log2, "log2")
+log10 = _unary(P.log10, "log10")
+log1p = _unary(P.log1p, "log1p")
+tan = _unary(P.tan, "tan")
+asin = _unary(P.asin, "asin", "arcsin")
+acos = _unary(P.acos, "acos", "arccos")
+atan = _unary(P.atan, "atan", "arctan")
+sinh = _unary(P.sinh, "sinh")
+cosh = _unary(P.cosh, "cosh")
+asinh = _unary(P.asinh, "asinh", "arcsinh")
+acosh = _unary(P.acosh, "acosh", "arccosh")
+atanh = _unary(P.atanh, "atanh", "arctanh")
+erf = _unary(P.erf, "erf")
+erfc = _unary(P.erfc, "erfc")
+floor = _unary(P.floor, "floor")
+ceil = _unary(P.ceil, "ceil")
+trunc = _unary(P.trunc, "trunc", "fix")
+frac = _unary(P.frac, "frac")
+
+
+@public(inplace=True)
+def logit(input, eps=None):  # noqa: A002
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
+
+    >>> ember.logit(ember.tensor([0.5]))
+    tensor([0.])
+    """
+    return P.logit(input, eps)
+
+
+@public(inplace=True)
+def round(input, *, decimals=0):  # noqa: A001, A002
+    """Round half to even, to ``decimals`` places.
+
+    >>> ember.round(ember.tensor([0.5, 1.5, 1.25]), decimals=1)
+    tensor([0.5000, 1.5000, 1.2000])
+    """
+    if decimals == 0:
+        return P.round(input)
+    return P.round_decimals(input, decimals)
+
+
+@public(inplace=True)
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
+    """Replace NaN by ``nan``, infinities by ``posinf``/``neginf`` (default: the dtype limits)."""
+    return P.nan_to_num(input, nan, posinf, neginf)
+
+
+@public("arctan2", inplace=True)
+def atan2(input, other):  # noqa: A002
+    """The angle of the point (``other``, ``input``), elementwise."""
+    return P.atan2(input, other)
+
+
+@public(inplace=True)
+def hypot(input, other):  # noqa: A002
+    """``sqrt(input**2 + other**2)`` without overflow."""
+    return P.hypot(input, other)
+
+
+def _binary(row, name):
+    def fn(input, other):  # noqa: A002
+        tensor_arg(input, "input", name)
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return row(input, other)
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} of two tensors (PyTorch's ``torch.{name}``)."
+    return public()(fn)
+
+
+maximum = _binary(P.maximum, "maximum")
+minimum = _binary(P.minimum, "minimum")
+fmax = _binary(P.fmax, "fmax")
+fmin = _binary(P.fmin, "fmin")
+
+
+@public(inplace=True)
+def lerp(input, end, weight):  # noqa: A002
+    """``input + weight * (end - input)``; ``weight`` is a number or a tensor.
+
+    >>> ember.lerp(ember.tensor([0.]), ember.tensor([10.]), 0.25)
+    tensor([2.5000])
+    """
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
+                                  f"'{input.dtype._legacy[:-6]}'")
+    if isinstance(weight, Tensor):
+        return P.lerp_tensor(*_same_dtype(input, end, weight))
+    return P.lerp_scalar(*_same_dtype(input, end), weight)
+
+
+def _same_dtype(*tensors):
+    target = _dtype.result_type(*tensors)
+    return [t if t.dtype is target else t.to(target) for t in tensors]
+
+
+@public(inplace=True)
+def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value * tensor1 * tensor2``."""
+    return P.addcmul(*_same_dtype(input, tensor1, tensor2), value)
+
+
+@public(inplace=True)
+def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value * tensor1 / tensor2`` (floating tensors only)."""
+    if not tensor1.is_floating_point() and not tensor2.is_floating_point():
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future "
+                           " release addcdiv will perform a true division of tensor1 and tensor2. "
+                           "The historic addcdiv behavior can be implemented as (input + value * "
+                           "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and "
+                           "as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * "
+                           "tensor1 / tensor2), for all dtypes.")
+    return P.addcdiv(*_same_dtype(input, tensor1, tensor2), value)
 
 
 @public("clip", inplace=True)
 def clamp(input, min=None, max=None):  # noqa: A001, A002
+    """Limit values to ``[min, max]``; bounds are numbers or tensors (then broadcast).
+
+    >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), -1, 1)
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return P.clamp(input, min, max)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        bounds = [b for b in (min, max) if b is not None]
+        target = _dtype.result_type(input, *bounds)
+        input, min, max = (None if b is None else _cast(b, target) for b in (input, min, max))
+        return P.clamp_tensor(input, min, max)
+    return P.clamp(_scalar_operand(input, min if min is not None else max), min, max)
 
 
+@public(inplace=True)
+def clamp_min(input, min):  # noqa: A002
+    """``clamp(input, min=min)`` (its own node, as in PyTorch)."""
+    if isinstance(min, Tensor):
+        return P.clamp_min_tensor(*_same_dtype(input, min))
+    return P.clamp_min(_scalar_operand(input, min), min)
+
+
+@public(inplace=True)
+def clamp_max(input, max):  # noqa: A002
+    """``clamp(input, max=max)`` (its own node, as in PyTorch)."""
+    if isinstance(max, Tensor):
+        return P.clamp_max_tensor(*_same_dtype(input, max))
+    return P.clamp_max(_scalar_operand(input, max), max)
 
 
 def _compare(row, name):
@@ -119,6 +357,136 @@ lt = _compare(P.lt, "lt")
 le = _compare(P.le, "le")
 gt = _compare(P.gt, "gt")
 ge = _compare(P.ge, "ge")
+for _name, _alias in (("ne", "not_equal"), ("lt", "less"), ("le", "less_equal"),
+                      ("gt", "greater"), ("ge", "greater_equal")):
+    public(_alias)(globals()[_name])
+
+
+@public()
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """``|input - other| <= atol + rtol * |other|``, elementwise (same dtypes required).
+
+    >>> ember.isclose(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 2.1]))
+    tensor([ True, False])
+    """
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype._legacy[:-6]} did not match {other.dtype._legacy[:-6]}")
+    a, b = input._data, other._data
+    if input.dtype.category != 2:
+        a, b = a.astype(np.float64), b.astype(np.float64)
+    try:
+        with np.errstate(invalid="ignore"):
+            close = (a == b) | (np.abs(a - b) <= atol + rtol * np.abs(b))
+    except ValueError:
+        raise _op._broadcast_error((a, b)) from None
+    if equal_nan:
+        close |= np.isnan(a) & np.isnan(b)
+    return Tensor._make(np.asarray(close))
+
+
+@public()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """True when every element of ``input`` is close to ``other`` (see :func:`isclose`)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+@public()
+def equal(input, other):  # noqa: A002
+    """True when both tensors have the same shape and values.
+
+    >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1., 2.]))
+    True
+    """
+    return input.shape == other.shape and builtins.bool(np.all(input._data == other._data))
+
+
+def _logical(row, name):
+    def fn(input, other):  # noqa: A002
+        return row(input, other)
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} of the truth values of two tensors (a bool tensor)."
+    return public()(fn)
+
+
+logical_and = _logical(P.logical_and, "logical_and")
+logical_or = _logical(P.logical_or, "logical_or")
+logical_xor = _logical(P.logical_xor, "logical_xor")
+
+
+@public()
+def logical_not(input):  # noqa: A002
+    """Elementwise ``not`` of the truth values (a bool tensor)."""
+    return P.logical_not(input)
+
+
+def _bitwise(row, name):
+    def fn(input, other):  # noqa: A002
+        for x in (input, other):
+            if isinstance(x, Tensor) and x.dtype.category == 2 or isinstance(x, float):
+                kind = x.dtype._legacy[:-6] if isinstance(x, Tensor) else "Float"
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\'')
+        if not isinstance(input, Tensor):
+            input = as_tensor_like(input, other)
+        return row(input, other)
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} of integer or bool tensors."
+    return public(inplace=True, snapshot=False)(fn)
+
+
+bitwise_and = _bitwise(P.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(P.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(P.bitwise_xor, "bitwise_xor")
+
+
+@public(inplace=True, snapshot=False)
+def bitwise_not(input):  # noqa: A002
+    """Elementwise NOT: ``~x`` (bits flipped for integers, negation for bools)."""
+    if input.dtype.category == 2:
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                  f"'{input.dtype._legacy[:-6]}'")
+    return P.bitwise_not(input)
+
+
+def _predicate(row, name):
+    def fn(input):  # noqa: A002
+        return row(input)
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name[2:]} test (a bool tensor)."
+    return public()(fn)
+
+
+isnan = _predicate(P.isnan, "isnan")
+isinf = _predicate(P.isinf, "isinf")
+isfinite = _predicate(P.isfinite, "isfinite")
+
+
+def _invert(self):
+    if self.dtype.category == 2:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return P.bitwise_not(self)
+
+
+# Python's operators for these functions (PyTorch's Tensor has the same).
+Tensor.__floordiv__ = floor_divide
+Tensor.__rfloordiv__ = lambda self, other: floor_divide(other, self)
+Tensor.__ifloordiv__ = lambda self, other: self.floor_divide_(other)
+Tensor.__mod__ = remainder
+Tensor.__rmod__ = lambda self, other: remainder(other, self)
+Tensor.__imod__ = lambda self, other: self.remainder_(other)
+Tensor.__and__ = bitwise_and
+Tensor.__rand__ = bitwise_and
+Tensor.__iand__ = lambda self, other: self.bitwise_and_(other)
+Tensor.__or__ = bitwise_or
+Tensor.__ror__ = bitwise_or
+Tensor.__ior__ = lambda self, other: self.bitwise_or_(other)
+Tensor.__xor__ = bitwise_xor
+Tensor.__rxor__ = bitwise_xor
+Tensor.__ixor__ = lambda self, other: self.bitwise_xor_(other)
+Tensor.__invert__ = _invert
 
 
 @public()

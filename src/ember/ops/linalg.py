@@ -57,9 +57,9 @@ def matmul(a, b):
     if da == 1 and db == 1:
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
-                "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same "
-                "number of elements, but got %d and %d elements respectively"
-                % (a.shape[0], b.shape[0], a.shape[0], b.shape[0]))
+                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+                f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+                "elements respectively")
         return dot(a, b)
     if da == 2 and db == 1:
         if a.shape[1] != b.shape[0]:
@@ -127,3 +127,134 @@ def _prod(shape):
     for s in shape:
         count *= s
     return count
+
+
+# --- products with an added term ------------------------------------------------------------------
+def _scaled(x, factor):
+    return x if factor == 1 else x * factor
+
+
+addmm = defop(
+    "AddmmBackward0", inputs="self mat1 mat2", promote="binary", broadcast=True,
+    forward=lambda self, mat1, mat2, beta=1, alpha=1: _scaled(self, beta) + _scaled(
+        mat1 @ mat2, alpha) if beta != 0 else _scaled(mat1 @ mat2, alpha),
+    self=lambda grad, beta: _scaled(grad, beta),
+    mat1=lambda grad, mat2, alpha: _scaled(grad @ F.mT(mat2), alpha),
+    mat2=lambda grad, mat1, alpha: _scaled(F.mT(mat1) @ grad, alpha),
+)
+baddbmm = defop(
+    "BaddbmmBackward0", inputs="self batch1 batch2", promote="binary", broadcast=True,
+    forward=lambda self, batch1, batch2, beta=1, alpha=1: _scaled(self, beta) + _scaled(
+        batch1 @ batch2, alpha) if beta != 0 else _scaled(batch1 @ batch2, alpha),
+    self=lambda grad, beta: _scaled(grad, beta),
+    batch1=lambda grad, batch2, alpha: _scaled(grad @ F.mT(batch2), alpha),
+    batch2=lambda grad, batch1, alpha: _scaled(F.mT(batch1) @ grad, alpha),
+)
+
+
+# --- einsum ---------------------------------------------------------------------------------------
+# An equation is kept as (input subscripts, output subscripts), each a string of letters (the
+# public function has already spelled out '...' and an implicit output). Rows take one or two
+# operands; longer equations are contracted pairwise by the public function.
+def _spec(equation):
+    inputs, output = equation
+    return ",".join(inputs) + "->" + output
+
+
+def _contract(spec, operands):
+    """einsum on arrays, or (recorded) on Tensors when any operand is one."""
+    if any(F.is_tensor(o) for o in operands):
+        from .._api.linalg import einsum as tensor_einsum
+        from .._tensor import Tensor
+
+        return tensor_einsum(spec, *[o if F.is_tensor(o) else Tensor._make(o) for o in operands])
+    return xp.einsum(spec, *operands)
+
+
+def _diagonal_mask(target, sizes, dtype):
+    """1 where every repeated letter of ``target`` indexes the same position, else 0."""
+    shape = tuple(sizes[c] for c in target)
+    grids = xp.indices(shape, sparse=True)
+    mask = xp.ones(shape, dtype=dtype)
+    for c in set(target):
+        positions = [i for i, d in enumerate(target) if d == c]
+        for p in positions[1:]:
+            mask = mask * (grids[positions[0]] == grids[p])
+    return mask
+
+
+def _operand_grad(grad, shape, others, equation, index):
+    """The gradient of operand ``index``: the contraction of the gradient with the other operands
+    onto this operand's letters. Letters summed away by the forward come back by broadcasting;
+    a letter repeated inside the operand (a diagonal) is spread back with an identity mask."""
+    inputs, output = equation
+    target = inputs[index]
+    other_subs = [s for i, s in enumerate(inputs) if i != index]
+    letters = "".join(dict.fromkeys(target))
+    known = set(output).union(*other_subs)
+    kept = "".join(c for c in letters if c in known)
+    g = _contract(",".join([output] + other_subs) + "->" + kept, [grad] + others)
+    sizes = dict(zip(target, shape))
+    g = g.reshape(tuple(sizes[c] if c in kept else 1 for c in letters))
+    g = F.expand(g, tuple(sizes[c] for c in letters))
+    if len(letters) != len(target):
+        mask = _diagonal_mask(target, sizes, F.detached(grad).dtype)
+        g = _contract(letters + "," + target + "->" + target, [g, mask])
+    return g
+
+
+einsum_one = defop(
+    "EinsumBackward0",
+    forward=lambda self, equation: xp.einsum(_spec(equation), self),
+    self=lambda grad, self_shape, equation: _operand_grad(grad, self_shape, [], equation, 0),
+)
+einsum_two = defop(
+    "EinsumBackward0", inputs="self other", promote="binary",
+    forward=lambda self, other, equation: xp.einsum(_spec(equation), self, other),
+    self=lambda grad, other, self_shape, equation: _operand_grad(grad, self_shape, [other],
+                                                                 equation, 0),
+    other=lambda grad, self, other_shape, equation: _operand_grad(grad, other_shape, [self],
+                                                                  equation, 1),
+)
+
+
+# --- inverse, determinant, solve ------------------------------------------------------------------
+def _inv_forward(self):
+    return xp.linalg.inv(self)
+
+
+inv = defop(
+    "LinalgInvExBackward0", forward=_inv_forward,
+    self=lambda grad, result: -(F.mT(result) @ grad @ F.mT(result)),
+)
+
+
+def _det_grad(grad, self, result):
+    unsqueezed = F.unsqueeze_dims(F.unsqueeze_dims(grad * result, (len(result.shape),),
+                                                   len(result.shape) + 1),
+                                  (len(result.shape) + 1,), len(result.shape) + 2)
+    return unsqueezed * F.mT(inv.on(self))
+
+
+det = defop("LinalgDetBackward0", forward=xp.linalg.det, self=_det_grad)
+
+
+def _solve(A, B, vector):
+    if vector:
+        return xp.linalg.solve(A, B[..., None])[..., 0]
+    return xp.linalg.solve(A, B)
+
+
+def _solve_A(grad, A, result, vector):
+    gB = solve.on(F.mT(A), grad, vector)
+    if vector:
+        return -(gB.reshape(gB.shape + (1,)) * result.reshape(result.shape[:-1] + (1,) +
+                                                              result.shape[-1:]))
+    return -(gB @ F.mT(result))
+
+
+solve = defop(
+    "LinalgSolveExBackward0", inputs="A B", promote="binary", broadcast=True, forward=_solve,
+    A=_solve_A,
+    B=lambda grad, A, vector: solve.on(F.mT(A), grad, vector),
+)

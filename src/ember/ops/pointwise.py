@@ -137,6 +137,58 @@ def _clamp_mask(self, min, max):  # noqa: A002
 clamp = defop("ClampBackward1", forward=_clamp,
               self=lambda grad, self, min, max: grad * _clamp_mask(self, min, max))
 
+# Clamp by tensor bounds: the bounds take the gradient where they won (PyTorch's
+# clamp_backward_min_max; where min > max, max wins everywhere).
+def _clamp_tensor(self, min, max):  # noqa: A002
+    if min is not None:
+        self = xp.maximum(self, min)
+    if max is not None:
+        self = xp.minimum(self, max)
+    return self
+
+
+def _clamp_self(grad, self, min, max):  # noqa: A002
+    self = F.detached(self)
+    mask = True
+    if min is not None:
+        mask = self >= F.detached(min)
+    if max is not None:
+        mask = mask & (self <= F.detached(max))
+    return F.where(mask, grad, 0.0)
+
+
+def _clamp_min_grad(grad, self, min, max):  # noqa: A002
+    self, low = F.detached(self), F.detached(min)
+    mask = self < low
+    if max is not None:
+        mask = mask & (low < F.detached(max))
+    return F.where(mask, grad, 0.0)
+
+
+def _clamp_max_grad(grad, self, min, max):  # noqa: A002
+    self, high = F.detached(self), F.detached(max)
+    mask = self > high
+    if min is not None:
+        mask = mask | (high < F.detached(min))
+    return F.where(mask, grad, 0.0)
+
+
+clamp_tensor = defop("ClampBackward0", inputs="self min max", broadcast=True,
+                     forward=_clamp_tensor, self=_clamp_self, min=_clamp_min_grad,
+                     max=_clamp_max_grad)
+clamp_min_tensor = defop(
+    "ClampMinBackward1", inputs="self min", broadcast=True, forward=xp.maximum,
+    self=lambda grad, self, min: F.where(F.detached(self) >= F.detached(min), grad, 0.0),
+    min=lambda grad, self, min: F.where(F.detached(self) < F.detached(min), grad, 0.0))
+clamp_max_tensor = defop(
+    "ClampMaxBackward1", inputs="self max", broadcast=True, forward=xp.minimum,
+    self=lambda grad, self, max: F.where(F.detached(self) <= F.detached(max), grad, 0.0),
+    max=lambda grad, self, max: F.where(F.detached(self) > F.detached(max), grad, 0.0))
+clamp_min = defop("ClampMinBackward0", forward=lambda self, min: xp.maximum(self, min),
+                  self=lambda grad, self, min: F.where(F.detached(self) >= min, grad, 0.0))
+clamp_max = defop("ClampMaxBackward0", forward=lambda self, max: xp.minimum(self, max),
+                  self=lambda grad, self, max: F.where(F.detached(self) <= max, grad, 0.0))
+
 # --- comparisons and selection (not differentiable) -----------------------------------------------
 eq = defop("EqBackward0", inputs="self other", promote="binary", forward=xp.equal)
 ne = defop("NeBackward0", inputs="self other", promote="binary", forward=xp.not_equal)
@@ -151,3 +203,270 @@ where = defop(
     self=lambda grad, condition: F.where(condition, grad, 0.0),
     other=lambda grad, condition: F.where(condition, 0.0, grad),
 )
+
+
+# --- division with rounding, remainders -----------------------------------------------------------
+def _zero(grad):
+    """Piecewise-constant ops (floor, round, rounded division) pass no gradient."""
+    return grad * 0
+
+
+def _not_implemented(name):
+    def formula(grad):
+        raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+
+    return formula
+
+
+def _check_int_divisor(self, other):
+    if self.dtype.kind in "iub" and xp.any(xp.asarray(other) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _trunc_divide(self, other):
+    if self.dtype.kind in "fc":
+        return xp.trunc(self / other)
+    _check_int_divisor(self, other)
+    quotient = xp.floor_divide(self, other)
+    # Floor and trunc differ when the division is inexact and the signs differ.
+    fix = (xp.remainder(self, other) != 0) & ((self < 0) != (xp.asarray(other) < 0))
+    return quotient + fix.astype(quotient.dtype)
+
+
+def _floor_divide(self, other):
+    _check_int_divisor(self, other)
+    return xp.floor_divide(self, other)
+
+
+div_trunc = defop("DivBackward2", inputs="self other", promote="binary", broadcast=True,
+                  forward=_trunc_divide, self=_zero, other=_zero)
+div_floor = defop("DivBackward2", inputs="self other", promote="binary", broadcast=True,
+                  forward=_floor_divide, self=_zero, other=_zero)
+# ``x // y`` is floor_divide, whose derivative PyTorch leaves unimplemented (a node that raises).
+floor_divide = defop("NotImplemented", inputs="self other", promote="binary", broadcast=True,
+                     forward=_floor_divide, self=_not_implemented("floor_divide"),
+                     other=_not_implemented("floor_divide"))
+
+
+def _remainder(self, other):
+    _check_int_divisor(self, other)
+    return xp.remainder(self, other)
+
+
+def _fmod(self, other):
+    _check_int_divisor(self, other)
+    return xp.fmod(self, other)
+
+
+remainder = defop(
+    "RemainderBackward1", inputs="self other", promote="binary", broadcast=True,
+    forward=_remainder, self=lambda grad: grad,
+    other=lambda grad, self, other: -grad * floor_divide.on(F.detached(self), F.detached(other)))
+remainder_scalar = defop("RemainderBackward0", promote="binary", forward=_remainder,
+                         self=lambda grad: grad)
+remainder_scalar_self = defop("NotImplemented", inputs="other", promote="binary",
+                              forward=lambda other, self: _remainder(xp.asarray(self, other.dtype),
+                                                                     other),
+                              other=_not_implemented("remainder"))
+fmod = defop(
+    "FmodBackward1", inputs="self other", promote="binary", broadcast=True, forward=_fmod,
+    self=lambda grad: grad,
+    other=lambda grad, self, other: -grad * div_trunc.on(F.detached(self), F.detached(other)))
+fmod_scalar = defop("FmodBackward0", promote="binary", forward=_fmod, self=lambda grad: grad)
+
+# --- more unary math ------------------------------------------------------------------------------
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_erf_scalar = xp.frompyfunc(math.erf, 1, 1)
+_erfc_scalar = xp.frompyfunc(math.erfc, 1, 1)
+
+
+def _special(fn):
+    # math.erf is exact to float64; NumPy has no erf, so it runs elementwise (objects -> dtype).
+    def forward(self):
+        if self.size == 0:
+            return self.copy()
+        return fn(self).astype(self.dtype)
+
+    return forward
+
+
+def _rsqrt(self):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return 1 / xp.sqrt(self)
+
+
+rsqrt = defop("RsqrtBackward0", promote="float", forward=_rsqrt,
+              self=lambda grad, result: -0.5 * grad * result * result * result)
+exp2 = defop("Exp2Backward0", promote="float", forward=xp.exp2,
+             self=lambda grad, result: grad * result * _LN2)
+expm1 = defop("Expm1Backward0", promote="float", forward=xp.expm1,
+              self=lambda grad, result: grad * (result + 1))
+log2 = defop("Log2Backward0", promote="float", forward=xp.log2,
+             self=lambda grad, self: grad / (self * _LN2))
+log10 = defop("Log10Backward0", promote="float", forward=xp.log10,
+              self=lambda grad, self: grad / (self * _LN10))
+log1p = defop("Log1PBackward0", promote="float", forward=xp.log1p,
+              self=lambda grad, self: grad / (self + 1))
+tan = defop("TanBackward0", promote="float", forward=xp.tan,
+            self=lambda grad, result: grad * (result * result + 1))
+asin = defop("AsinBackward0", promote="float", forward=xp.arcsin,
+             self=lambda grad, self: grad * rsqrt.on(1 - self * self))
+acos = defop("AcosBackward0", promote="float", forward=xp.arccos,
+             self=lambda grad, self: -grad * rsqrt.on(1 - self * self))
+atan = defop("AtanBackward0", promote="float", forward=xp.arctan,
+             self=lambda grad, self: grad / (self * self + 1))
+sinh = defop("SinhBackward0", promote="float", forward=xp.sinh,
+             self=lambda grad, self: grad * cosh.on(self))
+cosh = defop("CoshBackward0", promote="float", forward=xp.cosh,
+             self=lambda grad, self: grad * sinh.on(self))
+asinh = defop("AsinhBackward0", promote="float", forward=xp.arcsinh,
+              self=lambda grad, self: grad * rsqrt.on(self * self + 1))
+acosh = defop("AcoshBackward0", promote="float", forward=xp.arccosh,
+              self=lambda grad, self: grad * rsqrt.on(self * self - 1))
+atanh = defop("AtanhBackward0", promote="float", forward=xp.arctanh,
+              self=lambda grad, self: grad / (1 - self * self))
+erf = defop("ErfBackward0", promote="float", forward=_special(_erf_scalar),
+            self=lambda grad, self: grad * _TWO_OVER_SQRT_PI * F.exp(-(self * self)))
+erfc = defop("ErfcBackward0", promote="float", forward=_special(_erfc_scalar),
+             self=lambda grad, self: -grad * _TWO_OVER_SQRT_PI * F.exp(-(self * self)))
+
+
+def _logit(self, eps):
+    if eps is not None:
+        self = xp.clip(self, eps, 1 - eps)
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.log(self / (1 - self))
+
+
+def _logit_grad(grad, self, eps):
+    out = grad / (self * (1 - self))
+    if eps is None:
+        return out
+    x = F.detached(self)
+    return F.where((x < eps) | (x > 1 - eps), 0.0, out)
+
+
+logit = defop("LogitBackward0", promote="float", forward=_logit, self=_logit_grad)
+atan2 = defop(
+    "Atan2Backward0", inputs="self other", promote="float", broadcast=True, forward=xp.arctan2,
+    self=lambda grad, self, other: grad * other / (self * self + other * other),
+    other=lambda grad, self, other: -grad * self / (self * self + other * other))
+hypot = defop("HypotBackward0", inputs="self other", promote="binary", broadcast=True,
+              forward=xp.hypot,
+              self=lambda grad, self, result: grad * self / result,
+              other=lambda grad, other, result: grad * other / result)
+
+
+def _keep_integers(fn):
+    # Rounding an integer tensor returns a copy with the same dtype (NumPy would give floats).
+    def forward(self, *args):
+        return self.copy() if self.dtype.kind in "iub" else fn(self, *args)
+
+    return forward
+
+
+floor = defop("FloorBackward0", forward=_keep_integers(xp.floor), self=_zero)
+ceil = defop("CeilBackward0", forward=_keep_integers(xp.ceil), self=_zero)
+trunc = defop("TruncBackward0", forward=_keep_integers(xp.trunc), self=_zero)
+round = defop("RoundBackward0", forward=_keep_integers(xp.round), self=_zero)  # noqa: A001
+round_decimals = defop("RoundBackward1", forward=_keep_integers(
+    lambda self, decimals: xp.round(self, decimals)), self=_zero)
+frac = defop("FracBackward0", forward=lambda self: self - xp.trunc(self), self=lambda grad: grad)
+nan_to_num = defop(
+    "NanToNumBackward0",
+    forward=lambda self, nan, posinf, neginf: xp.nan_to_num(self, nan=nan, posinf=posinf,
+                                                            neginf=neginf),
+    self=lambda grad, self: grad * xp.isfinite(F.detached(self)))
+
+# --- binary selection -----------------------------------------------------------------------------
+# maximum/minimum split the gradient evenly between equal inputs (PyTorch's rule at a tie);
+# fmax/fmin send it to whichever input was chosen, ignoring NaN.
+def _max_self(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where(a == b, grad / 2, F.where(a < b, 0.0, grad))
+
+
+def _max_other(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where(a == b, grad / 2, F.where(a > b, 0.0, grad))
+
+
+maximum = defop("MaximumBackward0", inputs="self other", promote="binary", broadcast=True,
+                forward=xp.maximum, self=_max_self, other=_max_other)
+minimum = defop("MinimumBackward0", inputs="self other", promote="binary", broadcast=True,
+                forward=xp.minimum,
+                self=lambda grad, self, other: _max_self(grad, other, self),
+                other=lambda grad, self, other: _max_other(grad, other, self))
+
+
+def _fmax_self(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where((a >= b) | xp.isnan(b), grad, 0.0)
+
+
+def _fmax_other(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where((a >= b) | xp.isnan(b), 0.0, grad)
+
+
+def _fmin_self(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where((a <= b) | xp.isnan(b), grad, 0.0)
+
+
+def _fmin_other(grad, self, other):
+    a, b = F.detached(self), F.detached(other)
+    return F.where((a <= b) | xp.isnan(b), 0.0, grad)
+
+
+fmax = defop("FmaxBackward0", inputs="self other", promote="binary", broadcast=True,
+             forward=xp.fmax, self=_fmax_self, other=_fmax_other)
+fmin = defop("FminBackward0", inputs="self other", promote="binary", broadcast=True,
+             forward=xp.fmin, self=_fmin_self, other=_fmin_other)
+
+
+def _lerp(self, end, weight):
+    # PyTorch's form: exact at both ends (weight 0 gives self, weight 1 gives end).
+    return xp.where(xp.abs(weight) < 0.5, self + weight * (end - self),
+                    end - (end - self) * (1 - weight)).astype(self.dtype, copy=False)
+
+
+lerp_scalar = defop("LerpBackward0", inputs="self end", promote="binary", broadcast=True,
+                    forward=_lerp,
+                    self=lambda grad, weight: grad * (1 - weight),
+                    end=lambda grad, weight: grad * weight)
+lerp_tensor = defop("LerpBackward1", inputs="self end weight", promote="binary", broadcast=True,
+                    forward=_lerp,
+                    self=lambda grad, weight: grad * (1 - weight),
+                    end=lambda grad, weight: grad * weight,
+                    weight=lambda grad, self, end: grad * (end - self))
+addcmul = defop(
+    "AddcmulBackward0", inputs="self tensor1 tensor2", promote="binary", broadcast=True,
+    forward=lambda self, tensor1, tensor2, value=1: self + value * (tensor1 * tensor2),
+    self=lambda grad: grad,
+    tensor1=lambda grad, tensor2, value: grad * tensor2 * value,
+    tensor2=lambda grad, tensor1, value: grad * tensor1 * value)
+addcdiv = defop(
+    "AddcdivBackward0", inputs="self tensor1 tensor2", promote="binary", broadcast=True,
+    forward=lambda self, tensor1, tensor2, value=1: self + value * (tensor1 / tensor2),
+    self=lambda grad: grad,
+    tensor1=lambda grad, tensor2, value: grad * value / tensor2,
+    tensor2=lambda grad, tensor1, tensor2, value: -grad * value * tensor1 / (tensor2 * tensor2))
+
+# --- logical and bitwise (never differentiable) ---------------------------------------------------
+logical_and = defop("LogicalAndBackward0", inputs="self other", forward=xp.logical_and)
+logical_or = defop("LogicalOrBackward0", inputs="self other", forward=xp.logical_or)
+logical_xor = defop("LogicalXorBackward0", inputs="self other", forward=xp.logical_xor)
+logical_not = defop("LogicalNotBackward0", forward=xp.logical_not)
+bitwise_and = defop("BitwiseAndBackward0", inputs="self other", promote="binary",
+                    forward=xp.bitwise_and)
+bitwise_or = defop("BitwiseOrBackward0", inputs="self other", promote="binary",
+                   forward=xp.bitwise_or)
+bitwise_xor = defop("BitwiseXorBackward0", inputs="self other", promote="binary",
+                    forward=xp.bitwise_xor)
+bitwise_not = defop("BitwiseNotBackward0", forward=xp.invert)
+isnan = defop("IsnanBackward0", forward=xp.isnan)
+isinf = defop("IsinfBackward0", forward=xp.isinf)
+isfinite = defop("IsfiniteBackward0", forward=xp.isfinite)
