@@ -80,21 +80,42 @@ def _windows(x, kernel, stride, padding, dilation):
     return view[:, :, ::stride[0], ::stride[1], ::dh, ::dw]
 
 
+def _columns(x, kernel, stride, padding, dilation):
+    """im2col: a (C * kh * kw, N * oh * ow) matrix of the input's windows, and (oh, ow).
+
+    The copy is laid out channel-and-kernel major so its innermost runs are output rows, which
+    NumPy copies much faster than kernel-width runs of 3 or 5 elements.
+    """
+    win = _windows(x, kernel, stride, padding, dilation)
+    n, c, oh, ow, kh, kw = win.shape
+    cols = xp.ascontiguousarray(win.transpose(1, 4, 5, 0, 2, 3))
+    return cols.reshape(c * kh * kw, n * oh * ow), (oh, ow)
+
+
+def _group_slices(groups, size):
+    step = size // groups
+    return [slice(g * step, (g + 1) * step) for g in range(groups)]
+
+
 def _conv_forward(input, weight, bias, stride, padding, dilation, groups):  # noqa: A002
     x, w = _as_2d(input), _as_2d(weight)
-    win = _windows(x, w.shape[2:], stride, padding, dilation)
-    if groups == 1:
-        # tensordot copies the windows once into a matrix and calls BLAS (im2col).
-        out = xp.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, oh, ow, O)
-    else:
-        cg, og = w.shape[1], w.shape[0] // groups
-        out = xp.concatenate([
-            xp.tensordot(win[:, g * cg:(g + 1) * cg], w[g * og:(g + 1) * og],
-                         axes=([1, 4, 5], [1, 2, 3])) for g in range(groups)], axis=-1)
+    n, o = x.shape[0], w.shape[0]
+    kernel = w.shape[2:]
+    parts = []
+    for cs, os_ in zip(_group_slices(groups, x.shape[1]), _group_slices(groups, o)):
+        cols, (oh, ow) = _columns(x[:, cs], kernel, stride, padding, dilation)
+        parts.append(w[os_].reshape(os_.stop - os_.start, -1) @ cols)  # one BLAS call
+    out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)  # (O, N * oh * ow)
     if bias is not None:
-        out += bias
-    out = xp.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        out += bias.reshape(-1, 1)
+    out = xp.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
     return out[:, :, 0, :] if input.ndim == 3 else out
+
+
+def _grad_matrix(g):
+    """(N, O, oh, ow) -> (O, N * oh * ow), the layout the column matrices use."""
+    n, o = g.shape[:2]
+    return xp.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, -1)
 
 
 def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups):
@@ -105,23 +126,21 @@ def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, group
     (pt, pb), (pl, pr) = padding
     kh, kw = w.shape[2:]
     oh, ow = g.shape[2:]
-    cg, og = w.shape[1], w.shape[0] // groups
     padded = xp.zeros((n, c, h + pt + pb, wd + pl + pr), dtype=g.dtype)
-    for group in range(groups):
-        # cols[n, y, x, c, i, j] = sum_o grad[n, o, y, x] * weight[o, c, i, j]
-        cols = xp.tensordot(g[:, group * og:(group + 1) * og].transpose(0, 2, 3, 1),
-                            w[group * og:(group + 1) * og], axes=([3], [0]))
-        cols = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, oh, ow)
-        target = padded[:, group * cg:(group + 1) * cg]
+    g = _grad_matrix(g)
+    for cs, os_ in zip(_group_slices(groups, c), _group_slices(groups, w.shape[0])):
+        # col2im: the columns' gradient, added back at every window position.
+        cols = w[os_].reshape(os_.stop - os_.start, -1).T @ g[os_]
+        cols = cols.reshape(cs.stop - cs.start, kh, kw, n, oh, ow)
+        target = padded[:, cs].transpose(1, 0, 2, 3)  # (C, N, H, W) view
         for i in range(kh):
             top = i * dilation[0]
             rows = slice(top, top + stride[0] * (oh - 1) + 1, stride[0])
             for j in range(kw):
                 left = j * dilation[1]
-                cols_slice = slice(left, left + stride[1] * (ow - 1) + 1, stride[1])
-                target[:, :, rows, cols_slice] += cols[:, :, i, j]
-    out = padded[:, :, pt:pt + h, pl:pl + wd]
-    out = xp.ascontiguousarray(out)
+                columns = slice(left, left + stride[1] * (ow - 1) + 1, stride[1])
+                target[:, :, rows, columns] += cols[:, i, j]
+    out = xp.ascontiguousarray(padded[:, :, pt:pt + h, pl:pl + wd])
     return out.reshape(input_shape)
 
 
@@ -129,10 +148,11 @@ def _conv_weight_grad(grad, input, weight_shape, stride, padding, dilation, grou
     """The gradient of a convolution with respect to its weight."""
     g, x = _as_2d(grad), _as_2d(input)
     shape = weight_shape if len(weight_shape) == 4 else weight_shape[:2] + (1,) + weight_shape[2:]
-    win = _windows(x, shape[2:], stride, padding, dilation)
-    cg, og = shape[1], shape[0] // groups
-    parts = [xp.tensordot(g[:, k * og:(k + 1) * og], win[:, k * cg:(k + 1) * cg],
-                          axes=([0, 2, 3], [0, 2, 3])) for k in range(groups)]
+    g = _grad_matrix(g)
+    parts = []
+    for cs, os_ in zip(_group_slices(groups, x.shape[1]), _group_slices(groups, shape[0])):
+        cols, _ = _columns(x[:, cs], shape[2:], stride, padding, dilation)
+        parts.append(g[os_] @ cols.T)
     out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)
     return out.reshape(weight_shape)
 
