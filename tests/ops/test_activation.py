@@ -99,3 +99,30 @@ def test_softmax_dtype_and_errors():
                  "approximate argument must be either none or tanh")
     expect_error(lambda lib: lib.nn.functional.hardtanh(lib.zeros(2), 1.0, 0.0), ValueError,
                  "min_val cannot be greater than max_val")
+
+
+INPLACE = [
+    ("relu", lambda F, x: F.relu(x, inplace=True)),
+    ("relu6", lambda F, x: F.relu6(x, inplace=True)),
+    ("leaky_relu", lambda F, x: F.leaky_relu(x, 0.2, True)),
+    ("elu", lambda F, x: F.elu(x, 0.5, inplace=True)),
+    ("selu", lambda F, x: F.selu(x, inplace=True)),
+    ("celu", lambda F, x: F.celu(x, 2.0, inplace=True)),
+    ("silu", lambda F, x: F.silu(x, inplace=True)),
+    ("mish", lambda F, x: F.mish(x, inplace=True)),
+    ("hardtanh", lambda F, x: F.hardtanh(x, -0.5, 0.5, True)),
+    ("hardswish", lambda F, x: F.hardswish(x, inplace=True)),
+]
+
+
+@pytest.mark.parametrize("name,call", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_forms(name, call):
+    # Written into a non-leaf (x * 1): same values and gradients as torch, and the input is the
+    # output.
+    def fn(lib, t):
+        y = t * 1
+        out = call(_functional(lib), y)
+        assert out is y
+        return out
+
+    check(fn, SAMPLES["matrix"], gradgrad=False)

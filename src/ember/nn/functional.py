@@ -22,22 +22,76 @@ from ..ops import nn as N
 from ..ops import shape as S
 
 _f = _api.FUNCTIONS
-relu6 = _f["relu6"]
-hardtanh = _f["hardtanh"]
-leaky_relu = _f["leaky_relu"]
-elu = _f["elu"]
-selu = _f["selu"]
-celu = _f["celu"]
-gelu = _f["gelu"]
-silu = _f["silu"]
-mish = _f["mish"]
-softplus = _f["softplus"]
 softsign = _f["softsign"]
-hardsigmoid = _f["hardsigmoid"]
-hardswish = _f["hardswish"]
 logsigmoid = _f["logsigmoid"]
 sigmoid = _f["sigmoid"]
 tanh = _f["tanh"]
+
+
+def _maybe_inplace(name, input, inplace, *args):  # noqa: A002
+    """Run ``ember.<name>(input, *args)``, writing into ``input`` when ``inplace``."""
+    fn = _f[name]
+    return _api.inplace_call(fn, input, *args) if inplace else fn(input, *args)
+
+
+def relu6(input, inplace=False):  # noqa: A002
+    """min(max(x, 0), 6). >>> F.relu6(ember.tensor([-1., 7.]))"""
+    return _maybe_inplace("relu6", input, inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+    """Clamp to [min_val, max_val]. >>> F.hardtanh(ember.tensor([-2., .5]))"""
+    return _maybe_inplace("hardtanh", input, inplace, min_val, max_val)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    """x if x > 0 else negative_slope * x. >>> F.leaky_relu(ember.tensor([-1., 2.]), 0.1)"""
+    return _maybe_inplace("leaky_relu", input, inplace, negative_slope)
+
+
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """x if x > 0 else alpha * (exp(x) - 1). >>> F.elu(ember.tensor([-1., 2.]))"""
+    return _maybe_inplace("elu", input, inplace, alpha)
+
+
+def selu(input, inplace=False):  # noqa: A002
+    """Scaled ELU. >>> F.selu(ember.tensor([-1., 2.]))"""
+    return _maybe_inplace("selu", input, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """Continuously differentiable ELU. >>> F.celu(ember.tensor([-1., 2.]))"""
+    return _maybe_inplace("celu", input, inplace, alpha)
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    """x * Phi(x), or its tanh approximation. >>> F.gelu(ember.tensor([1.]))"""
+    return _f["gelu"](input, approximate)
+
+
+def silu(input, inplace=False):  # noqa: A002
+    """x * sigmoid(x). >>> F.silu(ember.tensor([1.]))"""
+    return _maybe_inplace("silu", input, inplace)
+
+
+def mish(input, inplace=False):  # noqa: A002
+    """x * tanh(softplus(x)). >>> F.mish(ember.tensor([1.]))"""
+    return _maybe_inplace("mish", input, inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """log(1 + exp(beta * x)) / beta. >>> F.softplus(ember.zeros(1))"""
+    return _f["softplus"](input, beta, threshold)
+
+
+def hardsigmoid(input, inplace=False):  # noqa: A002
+    """clamp(x / 6 + 1/2, 0, 1). >>> F.hardsigmoid(ember.zeros(1))"""
+    return _maybe_inplace("hardsigmoid", input, inplace)
+
+
+def hardswish(input, inplace=False):  # noqa: A002
+    """x * relu6(x + 3) / 6. >>> F.hardswish(ember.ones(1))"""
+    return _maybe_inplace("hardswish", input, inplace)
 
 
 def relu(input, inplace=False):  # noqa: A002

@@ -15,9 +15,13 @@ class _Inplace(Module):
         return "inplace=True" if self.inplace else ""
 
 
-def _simple(name, fn, doc):
-    def forward(self, input):  # noqa: A002
-        return fn(input)
+def _simple(name, fn, doc, inplace=False):
+    if inplace:
+        def forward(self, input):  # noqa: A002
+            return fn(input, self.inplace)
+    else:
+        def forward(self, input):  # noqa: A002
+            return fn(input)
 
     return type(name, (_Inplace,), {"forward": forward, "__doc__": doc,
                                   "__module__": __name__})
@@ -25,11 +29,11 @@ def _simple(name, fn, doc):
 
 Sigmoid = _simple("Sigmoid", F.sigmoid, "1 / (1 + exp(-x)).")
 Tanh = _simple("Tanh", F.tanh, "tanh(x).")
-SiLU = _simple("SiLU", F.silu, "x * sigmoid(x).")
-Mish = _simple("Mish", F.mish, "x * tanh(softplus(x)).")
+SiLU = _simple("SiLU", F.silu, "x * sigmoid(x).", inplace=True)
+Mish = _simple("Mish", F.mish, "x * tanh(softplus(x)).", inplace=True)
 Softsign = _simple("Softsign", F.softsign, "x / (1 + |x|).")
 LogSigmoid = _simple("LogSigmoid", F.logsigmoid, "log(sigmoid(x)).")
-SELU = _simple("SELU", F.selu, "Scaled ELU.")
+SELU = _simple("SELU", F.selu, "Scaled ELU.", inplace=True)
 
 
 class ReLU(_Inplace):
@@ -41,12 +45,12 @@ class ReLU(_Inplace):
 
 class Hardsigmoid(_Inplace):
     def forward(self, input):  # noqa: A002
-        return F.hardsigmoid(input)
+        return F.hardsigmoid(input, self.inplace)
 
 
 class Hardswish(_Inplace):
     def forward(self, input):  # noqa: A002
-        return F.hardswish(input)
+        return F.hardswish(input, self.inplace)
 
 
 class Hardtanh(Module):
@@ -55,7 +59,7 @@ class Hardtanh(Module):
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
 
     def forward(self, input):  # noqa: A002
-        return F.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
         inplace = ", inplace=True" if self.inplace else ""
@@ -76,7 +80,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, input):  # noqa: A002
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         inplace = ", inplace=True" if self.inplace else ""
@@ -89,7 +93,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input):  # noqa: A002
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         inplace = ", inplace=True" if self.inplace else ""
@@ -98,7 +102,7 @@ class ELU(Module):
 
 class CELU(ELU):
     def forward(self, input):  # noqa: A002
-        return F.celu(input, self.alpha)
+        return F.celu(input, self.alpha, self.inplace)
 
 
 class GELU(Module):
