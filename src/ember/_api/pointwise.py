@@ -22,8 +22,27 @@ def add(input, other, *, alpha=1):  # noqa: A002
     return P.add(input, other, alpha)
 
 
+def _no_bool(kernel, input, other):  # noqa: A002
+    """PyTorch has no kernel for some ops on bools: raise its error when both operands are."""
+    if _dtype.result_type(input, other) is _dtype.bool:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
 @public("subtract", inplace=True, snapshot=False)
 def sub(input, other, *, alpha=1):  # noqa: A002
+    """``input - alpha * other``.
+
+    >>> ember.tensor([3, 4]) - 1
+    tensor([2, 3])
+    """
+    bools = [isinstance(x, Tensor) and x.dtype is _dtype.bool for x in (input, other)]
+    if bools[0] and bools[1]:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if bools[0] or bools[1]:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     if not isinstance(input, Tensor):
         return P.rsub(other, input, alpha)
     return P.sub(input, other, alpha)
@@ -45,8 +64,9 @@ def div(input, other, *, rounding_mode=None):  # noqa: A002
     """
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
-            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                              f"but found '{rounding_mode}'")
+        _no_bool(f"div_{rounding_mode}_cpu", input, other)
         input, other = _both_tensors(input, other)
         row = P.div_trunc if rounding_mode == "trunc" else P.div_floor
         return row(input, other)
@@ -68,6 +88,7 @@ def floor_divide(input, other):  # noqa: A002
     >>> ember.tensor([7, -7]) // 2
     tensor([ 3, -4])
     """
+    _no_bool("div_floor_cpu", input, other)
     input, other = _both_tensors(input, other)
     return P.floor_divide(input, other)
 
@@ -79,6 +100,7 @@ def remainder(input, other):  # noqa: A002
     >>> ember.tensor([-3, 3]) % 2
     tensor([1, 1])
     """
+    _no_bool("remainder_cpu", input, other)
     if not isinstance(input, Tensor):
         return P.remainder_scalar_self(other, input)
     if isinstance(other, Tensor):
@@ -93,6 +115,7 @@ def fmod(input, other):  # noqa: A002
     >>> ember.fmod(ember.tensor([-3, 3]), 2)
     tensor([-1,  1])
     """
+    _no_bool("fmod_cpu", input, other)
     if isinstance(other, Tensor):
         return P.fmod(input, other)
     return P.fmod_scalar(_scalar_operand(input, other), other)
@@ -119,10 +142,6 @@ def neg(input):  # noqa: A002
     >>> -ember.tensor([1, -2])
     tensor([-1,  2])
     """
-    if input.dtype is _dtype.bool:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
-                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
-                           "instead.")
     return P.neg(input)
 
 
@@ -133,6 +152,7 @@ def pow(input, exponent):  # noqa: A001, A002
     >>> ember.tensor([1, 2, 3]) ** 2
     tensor([1, 4, 9])
     """
+    _no_bool("pow", input, exponent)
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return P.pow_tensor(input, exponent)
@@ -239,24 +259,34 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     return P.nan_to_num(input, nan, posinf, neginf)
 
 
+def _tensor_other(name, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
 @public("arctan2", inplace=True)
 def atan2(input, other):  # noqa: A002
     """The angle of the point (``other``, ``input``), elementwise."""
+    _tensor_other("atan2", other)
     return P.atan2(input, other)
 
 
 @public(inplace=True)
 def hypot(input, other):  # noqa: A002
-    """``sqrt(input**2 + other**2)`` without overflow."""
+    """``sqrt(input**2 + other**2)`` without overflow (floating tensors only)."""
+    _tensor_other("hypot", other)
+    target = _dtype.result_type(input, other)
+    if not target.is_floating_point:
+        raise NotImplementedError(f'"hypot_cpu" not implemented for \'{target._legacy[:-6]}\'')
+    input, other = _same_dtype(input, other)
     return P.hypot(input, other)
 
 
 def _binary(row, name):
     def fn(input, other):  # noqa: A002
         tensor_arg(input, "input", name)
-        if not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
-                            f"{type(other).__name__}")
+        _tensor_other(name, other)
         return row(input, other)
 
     fn.__name__ = name
@@ -402,6 +432,7 @@ def equal(input, other):  # noqa: A002
 
 def _logical(row, name):
     def fn(input, other):  # noqa: A002
+        _tensor_other(name, other)
         return row(input, other)
 
     fn.__name__ = name

@@ -48,7 +48,16 @@ div = defop(
     self=lambda grad, other: grad / other,
     other=lambda grad, self, other: -grad * self / (other * other),
 )
-neg = defop("NegBackward0", forward=lambda self: -self, self=lambda grad: -grad)
+def _negate(self):
+    try:
+        return -self
+    except TypeError:  # NumPy refuses bools too; PyTorch's message says what to use instead
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.") from None
+
+
+neg = defop("NegBackward0", forward=_negate, self=lambda grad: -grad)
 reciprocal = defop(
     "ReciprocalBackward0", promote="float",
     forward=lambda self: 1 / self,
@@ -72,9 +81,20 @@ def _log_base(grad, self, result):
     return grad * F.where(F.detached(self) == 0, 0.0, result * F.log(self))
 
 
+def _power(self, exponent):
+    if exponent.dtype.kind == "i" and xp.any(exponent < 0):
+        # Integer powers with negative exponents, as C computes them: 1 and -1 keep their
+        # magnitude, everything else truncates to 0 (NumPy refuses them).
+        positive = self ** xp.maximum(exponent, 0)
+        odd = (exponent % 2).astype(bool)
+        unit = xp.where(self == 1, 1, xp.where(self == -1, xp.where(odd, -1, 1), 0))
+        return xp.where(exponent < 0, unit, positive).astype(positive.dtype, copy=False)
+    return self ** exponent
+
+
 pow_tensor = defop(
     "PowBackward1", inputs="self exponent", promote="binary", broadcast=True,
-    forward=lambda self, exponent: self ** exponent,
+    forward=_power,
     self=lambda grad, self, exponent: grad * exponent * self ** (exponent - 1),
     exponent=lambda grad, self, result: _log_base(grad, self, result),
 )
@@ -213,7 +233,7 @@ def _zero(grad):
 
 def _not_implemented(name):
     def formula(grad):
-        raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
     return formula
 
@@ -261,7 +281,8 @@ def _fmod(self, other):
 remainder = defop(
     "RemainderBackward1", inputs="self other", promote="binary", broadcast=True,
     forward=_remainder, self=lambda grad: grad,
-    other=lambda grad, self, other: -grad * floor_divide.on(F.detached(self), F.detached(other)))
+    # (rounded division has a zero derivative, so the second-order graph stays connected)
+    other=lambda grad, self, other: -grad * div_floor.on(self, other))
 remainder_scalar = defop("RemainderBackward0", promote="binary", forward=_remainder,
                          self=lambda grad: grad)
 remainder_scalar_self = defop("NotImplemented", inputs="other", promote="binary",
@@ -271,7 +292,7 @@ remainder_scalar_self = defop("NotImplemented", inputs="other", promote="binary"
 fmod = defop(
     "FmodBackward1", inputs="self other", promote="binary", broadcast=True, forward=_fmod,
     self=lambda grad: grad,
-    other=lambda grad, self, other: -grad * div_trunc.on(F.detached(self), F.detached(other)))
+    other=lambda grad, self, other: -grad * div_trunc.on(self, other))
 fmod_scalar = defop("FmodBackward0", promote="binary", forward=_fmod, self=lambda grad: grad)
 
 # --- more unary math ------------------------------------------------------------------------------
@@ -287,7 +308,7 @@ def _special(fn):
     def forward(self):
         if self.size == 0:
             return self.copy()
-        return fn(self).astype(self.dtype)
+        return xp.asarray(fn(self), dtype=self.dtype)
 
     return forward
 
