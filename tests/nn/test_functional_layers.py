@@ -164,3 +164,17 @@ def test_errors(fn, exc, message):
 def test_padding_idx_row_gets_no_gradient():
     # PyTorch's convention, not the true derivative: the padding row never learns.
     check(lambda lib, w: F(lib).embedding(lib.tensor([0, 2, 2]), w, padding_idx=-2), randn(4, 3))
+
+
+@pytest.mark.parametrize("shape,args", [((1, 2, 5, 5), (2, 2, 0, 1, True)),
+                                        ((2, 1, 7, 6), (3, 2, 1, 1, True)),
+                                        ((1, 1, 6, 9), ((2, 3), (2, 2), (1, 0), (2, 1), True)),
+                                        ((3, 5, 5), (2, None, 0, 1, False))])
+def test_max_pool2d_ceil_mode_and_unbatched(shape, args):
+    check(lambda lib, t: F(lib).max_pool2d(t, *args), randn(*shape))
+
+
+def test_max_pool2d_output_too_small():
+    expect_error(lambda lib: F(lib).max_pool2d(lib.ones(1, 1, 1, 1), 2), RuntimeError,
+                 "Given input size: (1x1x1). Calculated output size: (1x0x0). "
+                 "Output size is too small")

@@ -277,11 +277,18 @@ def _pool_input(input, name):  # noqa: A002
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
+def _pool_size(size, kernel, stride, pad, dilation, ceil_mode):
+    """PyTorch's pooling output length (ceil_mode may add a last, partly outside window)."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1  # the last window must start inside the input or its left padding
+    return out
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
                return_indices=False):
     """Maximum over each window. >>> F.max_pool2d(ember.ones(1, 1, 4, 4), 2).shape"""
-    if ceil_mode:
-        raise NotImplementedError("max_pool2d(ceil_mode=True) is not supported by ember yet")
     kernel = _pair(kernel_size, 2, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, 2, "stride")
     padding = _pair(padding, 2, "padding")
@@ -290,7 +297,17 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         raise RuntimeError("pad should be at most half of effective kernel size, but got "
                            f"pad={padding[0]}, kernel_size={kernel[0]} and dilation={dilation[0]}")
     x, unbatched = _pool_input(input, "max_pool2d")
-    values, indices = N.max_pool2d(x, kernel, stride, padding, dilation)
+    sizes = [_pool_size(*args, ceil_mode)
+             for args in zip(x.shape[2:], kernel, stride, padding, dilation)]
+    if min(sizes) <= 0:
+        raise RuntimeError(f"Given input size: ({x.shape[1]}x{x.shape[2]}x{x.shape[3]}). "
+                           f"Calculated output size: ({x.shape[1]}x{sizes[0]}x{sizes[1]}). "
+                           "Output size is too small")
+    pads = []
+    for size, out, k, s, p, d in zip(x.shape[2:], sizes, kernel, stride, padding, dilation):
+        needed = (out - 1) * s + d * (k - 1) + 1
+        pads.append((p, max(needed - size - p, 0)))
+    values, indices = N.max_pool2d(x, kernel, stride, tuple(pads), dilation)
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return (values, indices) if return_indices else values

@@ -191,11 +191,14 @@ conv_weight_grad = defop(
 
 # --- pooling ------------------------------------------------------------------------------------
 def _max_pool(self, kernel, stride, padding, dilation):
+    """Window maxima and their flat positions; ``padding`` is ((top, bottom), (left, right))
+    (the bottom/right may be larger: ceil_mode's extra windows)."""
     n, c, h, w = self.shape
     fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
-    pad = ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2)
-    x = xp.pad(self, pad, constant_values=fill) if any(padding) else self
-    pads = ((padding[0],) * 2, (padding[1],) * 2)
+    if any(padding[0]) or any(padding[1]):
+        x = xp.pad(self, ((0, 0), (0, 0)) + tuple(padding), constant_values=fill)
+    else:
+        x = self
     win = _windows(x, kernel, stride, ((0, 0), (0, 0)), dilation)
     oh, ow = win.shape[2:4]
     flat = win.reshape(n, c, oh, ow, -1)
@@ -203,8 +206,8 @@ def _max_pool(self, kernel, stride, padding, dilation):
     values = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     # PyTorch's indices: positions in each (unpadded) h * w plane.
     ki, kj = xp.divmod(arg, kernel[1])
-    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + ki * dilation[0] - pads[0][0]
-    cols = xp.arange(ow) * stride[1] + kj * dilation[1] - pads[1][0]
+    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + ki * dilation[0] - padding[0][0]
+    cols = xp.arange(ow) * stride[1] + kj * dilation[1] - padding[1][0]
     return values, (rows * w + cols).astype(xp.int64)
 
 
