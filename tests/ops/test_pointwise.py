@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import ember
-from tests.oracle import check, expect_error, gradcheck, require_torch
+from oracle import check, expect_error, gradcheck, require_torch
 
 rng = np.random.default_rng(7)
 

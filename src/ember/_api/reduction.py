@@ -270,6 +270,8 @@ amin = _amax("amin", R.amin)
 def _arg(name, fn_np):
     def fn(input, dim=None, keepdim=False):  # noqa: A002
         data = input._data
+        if data.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if data.size == 0:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
@@ -344,7 +346,7 @@ cummin = _cumulative("cummin", R.cummin)
 
 # --- sorting and order statistics -----------------------------------------------------------------
 @public()
-def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
+def sort(input, dim=-1, descending=False, *, stable=False):  # noqa: A002
     """Sorted values along ``dim`` and their original indices (a stable sort).
 
     >>> ember.tensor([3., 1., 2.]).sort()
@@ -357,7 +359,7 @@ def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
 
 
 @public()
-def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
+def argsort(input, dim=-1, descending=False, *, stable=False):  # noqa: A002
     """The indices that sort ``input`` along ``dim``."""
     return sort(input, dim, descending)[1]
 

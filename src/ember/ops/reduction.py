@@ -104,7 +104,7 @@ def _prod_grad(grad, self, dim, keepdim):
     if len(self.shape) == 0:
         return grad
     if 0 in self.shape:
-        return F.zeros(self.shape, grad)
+        return self * 0
     if dim is None:
         flat = self.reshape(-1)
         return (_restore(grad, None, True, 0) * _exclusive_products(flat, 0)).reshape(self.shape)
@@ -265,9 +265,17 @@ def _kthvalue(self, k, dim, keepdim):
 
 
 def _median_dim(self, dim, keepdim):
-    # PyTorch's median is the lower of the two middle values (no averaging).
+    # PyTorch's median is the lower of the two middle values (no averaging); a row holding NaN
+    # has NaN as its median, at the first NaN's index.
     count = self.shape[dim] if self.ndim else 1
-    return _kthvalue(self, (count - 1) // 2 + 1, dim, keepdim)
+    values, indices = _kthvalue(self, (count - 1) // 2 + 1, dim, keepdim)
+    if self.dtype.kind == "f" and self.ndim:
+        nan = xp.isnan(self)
+        has_nan = nan.any(axis=dim, keepdims=keepdim)
+        if has_nan.any():
+            values = xp.where(has_nan, xp.nan, values).astype(self.dtype)
+            indices = xp.where(has_nan, xp.argmax(nan, axis=dim, keepdims=keepdim), indices)
+    return values, indices
 
 
 def _median_all(self):
