@@ -139,9 +139,9 @@ def _parse_einsum(equation, operands):
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(operands):
-        raise ValueError("einsum(): more operands were provided than specified in the equation"
-                         if len(operands) > len(inputs) else
-                         "einsum(): fewer operands were provided than specified in the equation")
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                           if len(operands) > len(inputs) else
+                           "einsum(): fewer operands were provided than specified in the equation")
     ellipsis = 0
     for subs, op in zip(inputs, operands):
         if "..." in subs:
@@ -232,8 +232,7 @@ def _check_square(name, A):
                            f"Got {A.dtype._legacy[:-6]}")
 
 
-class LinAlgError(RuntimeError):
-    """A singular matrix (PyTorch's torch.linalg.LinAlgError, a RuntimeError)."""
+LinAlgError = L.LinAlgError
 
 
 def inv(A):
@@ -244,11 +243,7 @@ def inv(A):
             [0.0000, 0.2500]])
     """
     _check_square("linalg.inv", A)
-    try:
-        return L.inv(A)
-    except np.linalg.LinAlgError:
-        raise LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
-                          "be completed because the input matrix is singular.") from None
+    return L.inv(A)
 
 
 @public()
@@ -282,11 +277,7 @@ def solve(A, B, *, left=True):
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {_type_name(A.dtype).title()} and B of type "
                            f"{_type_name(B.dtype).title()} instead")
-    try:
-        return L.solve(A, B, vector)
-    except np.linalg.LinAlgError:
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                          "singular.") from None
+    return L.solve(A, B, vector)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002

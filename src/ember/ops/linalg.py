@@ -198,8 +198,13 @@ def _operand_grad(grad, shape, others, equation, index):
     g = g.reshape(tuple(sizes[c] if c in kept else 1 for c in letters))
     g = F.expand(g, tuple(sizes[c] for c in letters))
     if len(letters) != len(target):
+        # Spread over the diagonal: repeated letters get fresh names, and a mask keeps the
+        # positions where all the copies of a letter agree.
+        spare = (c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in target)
+        renamed = "".join(c if target.index(c) == i else next(spare)
+                          for i, c in enumerate(target))
         mask = _diagonal_mask(target, sizes, F.detached(grad).dtype)
-        g = _contract(letters + "," + target + "->" + target, [g, mask])
+        g = _contract(letters + "," + renamed + "->" + renamed, [g, mask])
     return g
 
 
@@ -219,8 +224,16 @@ einsum_two = defop(
 
 
 # --- inverse, determinant, solve ------------------------------------------------------------------
+class LinAlgError(RuntimeError):
+    """A singular matrix: PyTorch's torch.linalg.LinAlgError (a RuntimeError)."""
+
+
 def _inv_forward(self):
-    return xp.linalg.inv(self)
+    try:
+        return xp.linalg.inv(self)
+    except xp.linalg.LinAlgError:
+        raise LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
+                          "be completed because the input matrix is singular.") from None
 
 
 inv = defop(
@@ -240,9 +253,13 @@ det = defop("LinalgDetBackward0", forward=xp.linalg.det, self=_det_grad)
 
 
 def _solve(A, B, vector):
-    if vector:
-        return xp.linalg.solve(A, B[..., None])[..., 0]
-    return xp.linalg.solve(A, B)
+    try:
+        if vector:
+            return xp.linalg.solve(A, B[..., None])[..., 0]
+        return xp.linalg.solve(A, B)
+    except xp.linalg.LinAlgError:  # (a ValueError, which the row would word as a broadcast)
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
+                          "singular.") from None
 
 
 def _solve_A(grad, A, result, vector):
