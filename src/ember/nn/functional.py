@@ -10,13 +10,11 @@ tensor(1.0986)
 
 from __future__ import annotations
 
-import math
 import warnings
 
 from .. import _api
-from .. import float32, float64, no_grad, rand, tensor, where, zeros_like
+from .. import no_grad, rand, tensor, where, zeros
 from .._tensor import Tensor
-from ..ops import activation as A
 from ..ops import linalg as L
 from ..ops import nn as N
 from ..ops import shape as S
@@ -160,16 +158,9 @@ def _check_p(p):
 def _keep_mask(shape, p, like):
     # Bernoulli(1 - p) scaled by 1 / (1 - p): the expected activation is unchanged.
     if p == 1.0:
-        return zeros_like(like).expand(*shape) if tuple(shape) == tuple(like.shape) else \
-            _zeros(shape, like)
+        return zeros(*shape, dtype=like.dtype)
     keep = (rand(*shape, dtype=like.dtype) >= p).to(like.dtype)
     return keep * (1.0 / (1.0 - p))
-
-
-def _zeros(shape, like):
-    from .. import zeros
-
-    return zeros(*shape, dtype=like.dtype)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -615,9 +606,3 @@ def one_hot(tensor, num_classes=-1):
 def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
     norm = (input.abs() ** p).sum(dim, keepdim=True) ** (1.0 / p)
     return input / norm.clamp(min=eps)
-
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "math", "warnings", "Tensor", "A", "L", "N", "S", "no_grad", "rand",
-    "tensor", "where", "zeros_like", "float32", "float64")]
-_unused = (math, A, float32, float64)

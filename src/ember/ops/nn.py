@@ -15,7 +15,7 @@ from .._tensor import Tensor
 from ..backend import xp
 from . import formula as F
 from . import pointwise as P
-from .activation import constant, sum_keep
+from .activation import constant, log_sigmoid, sum_keep
 from .op import defop
 
 
@@ -452,11 +452,6 @@ def _embedding_grad(grad, indices, num_weights, padding_idx):
     return out
 
 
-def _embedding_gather(weight, indices, padding_idx):
-    out = weight[indices]
-    return out
-
-
 embedding = defop(
     "EmbeddingBackward0", inputs="weight",
     forward=lambda weight, indices, padding_idx: weight[indices],
@@ -609,15 +604,9 @@ def _bce_logits_target(grad, self, weight, pos_weight, reduction):
     if pos_weight is None:
         out = g * -self
     else:
-        softplus_neg = -log_sigmoid_on(self)
+        softplus_neg = -log_sigmoid.on(self)
         out = g * (-self + (constant(pos_weight, grad) - 1) * softplus_neg)
     return out if weight is None else out * constant(weight, grad)
-
-
-def log_sigmoid_on(x):
-    from .activation import log_sigmoid
-
-    return log_sigmoid.on(x)
 
 
 binary_cross_entropy_with_logits = defop(
