@@ -178,3 +178,10 @@ def test_max_pool2d_output_too_small():
     expect_error(lambda lib: F(lib).max_pool2d(lib.ones(1, 1, 1, 1), 2), RuntimeError,
                  "Given input size: (1x1x1). Calculated output size: (1x0x0). "
                  "Output size is too small")
+
+
+@pytest.mark.parametrize("args", [(3, 2, 1, True, False), (3, 2, 1, True, True),
+                                  (2, 2, 0, True, True), ((3, 2), (2, 1), (1, 1), False, False),
+                                  (2, 1, 0, False, True, 3)])
+def test_avg_pool2d_counting_rules(args):
+    check(lambda lib, t: F(lib).avg_pool2d(t, *args), randn(2, 2, 5, 6))

@@ -307,17 +307,30 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
                count_include_pad=True, divisor_override=None):
     """Mean over each window. >>> F.avg_pool2d(ember.ones(1, 1, 4, 4), 2).shape"""
-    if ceil_mode or not count_include_pad or divisor_override is not None:
-        raise NotImplementedError("avg_pool2d supports ceil_mode=False, count_include_pad=True "
-                                  "and no divisor_override in ember")
     kernel = _pair(kernel_size, 2, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, 2, "stride")
     padding = _pair(padding, 2, "padding")
     if any(p > k // 2 for p, k in zip(padding, kernel)):
         raise RuntimeError("pad should be at most half of effective kernel size, but got "
                            f"pad={padding[0]}, kernel_size={kernel[0]} and dilation=1")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
     x, unbatched = _pool_input(input, "avg_pool2d")
-    out = N.avg_pool2d(x, kernel, stride, padding)
+    sizes = [_pool_size(size, k, s, p, 1, ceil_mode)
+             for size, k, s, p in zip(x.shape[2:], kernel, stride, padding)]
+    if min(sizes) <= 0:
+        raise RuntimeError(f"Given input size: ({x.shape[1]}x{x.shape[2]}x{x.shape[3]}). "
+                           f"Calculated output size: ({x.shape[1]}x{sizes[0]}x{sizes[1]}). "
+                           "Output size is too small")
+    pads = []
+    for size, out, k, s, p in zip(x.shape[2:], sizes, kernel, stride, padding):
+        pads.append((p, max((out - 1) * s + k - size - p, 0)))
+    if divisor_override is not None:
+        divisor = float(divisor_override)
+    else:
+        divisor = N.avg_pool_divisor(x.shape[2:], sizes, kernel, stride, padding,
+                                     count_include_pad)
+    out = N.avg_pool2d(x, kernel, stride, tuple(pads), divisor)
     return out.squeeze(0) if unbatched else out
 
 

@@ -243,32 +243,48 @@ max_pool_gather = defop(
 )
 
 
-def _avg_pool(self, kernel, stride, padding):
-    win = _windows(self, kernel, stride, ((padding[0],) * 2, (padding[1],) * 2), (1, 1))
-    return win.mean(axis=(4, 5), dtype=self.dtype)
+def avg_pool_divisor(sizes, outputs, kernel, stride, padding, count_include_pad):
+    """Each output position's divisor, by PyTorch's rule: the window clipped to the padded
+    input (count_include_pad) or to the input itself."""
+    per_dim = []
+    for size, out, k, s, p in zip(sizes, outputs, kernel, stride, padding):
+        start = xp.arange(out) * s - p
+        end = xp.minimum(start + k, size + p)
+        per_dim.append(end - start if count_include_pad
+                       else xp.minimum(end, size) - xp.maximum(start, 0))
+    return xp.multiply.outer(*per_dim).astype(xp.float64)
 
 
-def _avg_pool_grad(grad, kernel, stride, padding, input_shape):
-    # The adjoint of averaging: every window position receives grad / window size.
+def _avg_pool(self, kernel, stride, padding, divisor):
+    """Window sums over the zero-padded input (``padding`` as ((top, bottom), (left, right))),
+    divided by ``divisor``: one number per output position, as PyTorch counts it."""
+    win = _windows(self, kernel, stride, padding, (1, 1))
+    return (win.sum(axis=(4, 5), dtype=self.dtype) / divisor).astype(self.dtype, copy=False)
+
+
+def _avg_pool_grad(grad, kernel, stride, padding, divisor, input_shape):
+    # The adjoint of averaging: every window position receives grad / its window's divisor.
     n, c, h, w = input_shape
+    (pt, pb), (pl, pr) = padding
     oh, ow = grad.shape[2:]
-    padded = xp.zeros((n, c, h + 2 * padding[0], w + 2 * padding[1]), dtype=grad.dtype)
-    share = grad / (kernel[0] * kernel[1])
+    padded = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+    share = (grad / divisor).astype(grad.dtype, copy=False)
     for i in range(kernel[0]):
         rows = slice(i, i + stride[0] * (oh - 1) + 1, stride[0])
         for j in range(kernel[1]):
             padded[:, :, rows, j:j + stride[1] * (ow - 1) + 1:stride[1]] += share
-    return xp.ascontiguousarray(padded[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w])
+    return xp.ascontiguousarray(padded[:, :, pt:pt + h, pl:pl + w])
 
 
 avg_pool2d = defop(
     "AvgPool2DBackward0", forward=_avg_pool,
-    self=lambda grad, kernel, stride, padding, self: connected(avg_pool_grad.on(
-        grad, kernel, stride, padding, F.detached(self).shape), self),
+    self=lambda grad, kernel, stride, padding, divisor, self: connected(avg_pool_grad.on(
+        grad, kernel, stride, padding, divisor, F.detached(self).shape), self),
 )
 avg_pool_grad = defop(
     "AvgPool2DBackwardBackward0", inputs="grad", forward=_avg_pool_grad,
-    grad=lambda gg, kernel, stride, padding: avg_pool2d.on(gg, kernel, stride, padding),
+    grad=lambda gg, kernel, stride, padding, divisor: avg_pool2d.on(
+        gg, kernel, stride, padding, divisor),
 )
 
 
