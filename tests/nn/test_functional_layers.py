@@ -185,3 +185,27 @@ def test_max_pool2d_output_too_small():
                                   (2, 1, 0, False, True, 3)])
 def test_avg_pool2d_counting_rules(args):
     check(lambda lib, t: F(lib).avg_pool2d(t, *args), randn(2, 2, 5, 6))
+
+
+DTYPE_ERRORS = [
+    (lambda lib: lib.nn.Linear(3, 2)(lib.randn(4, 3, dtype=lib.float64)),
+     "mat1 and mat2 must have the same dtype, but got Double and Float"),
+    (lambda lib: lib.nn.Linear(3, 2)(lib.ones(4, 3, dtype=lib.long)),
+     "mat1 and mat2 must have the same dtype, but got Long and Float"),
+    (lambda lib: lib.nn.Linear(3, 2, bias=False)(lib.randn(4, 3, dtype=lib.float64)),
+     "expected m1 and m2 to have the same dtype, but got: double != float"),
+    (lambda lib: lib.nn.Conv2d(1, 2, 3)(lib.randn(1, 1, 5, 5, dtype=lib.float64)),
+     "Input type (double) and bias type (float) should be the same"),
+    (lambda lib: lib.nn.Conv2d(1, 2, 3)(lib.ones(1, 1, 5, 5, dtype=lib.long)),
+     "Input type (long int) and bias type (float) should be the same"),
+]
+
+
+@pytest.mark.parametrize("fn,message", DTYPE_ERRORS)
+def test_dtype_errors(fn, message):
+    expect_error(fn, RuntimeError, message)
+
+
+def test_conv_without_bias_dtype_error():
+    expect_error(lambda lib: lib.nn.Conv2d(1, 2, 3, bias=False)(lib.randn(1, 1, 5, 5, dtype=lib.float64)),
+                 RuntimeError, "expected scalar type Double but found Float")

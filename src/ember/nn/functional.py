@@ -127,6 +127,12 @@ def linear(input, weight, bias=None):  # noqa: A002
     >>> F.linear(ember.ones(2, 3), ember.ones(4, 3)).shape
     torch.Size([2, 4])
     """
+    if input.dtype != weight.dtype:
+        if bias is None:
+            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                               f"{_c_name(input.dtype)} != {_c_name(weight.dtype)}")
+        raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
+                           f"{input.dtype._legacy[:-6]} and {weight.dtype._legacy[:-6]}")
     if bias is None:
         return L.matmul(input, S.t(weight)) if weight.ndim == 2 else L.matmul(input, weight)
     if input.ndim == 2:
@@ -141,6 +147,16 @@ def linear(input, weight, bias=None):  # noqa: A002
     weight_t = S.t(weight)
     L.check_mm(folded, weight_t)
     return N.addmm(bias, folded, weight_t).view(*batch, weight.shape[0])
+
+
+# The C type names PyTorch's kernels print in dtype errors.
+_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+
+
+def _c_name(dtype):
+    return _C_NAMES.get(str(dtype).replace("torch.", ""), str(dtype))
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -206,6 +222,12 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, n, name):  # n
     if input.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
                            f"{name}, but got input of size: {list(input.shape)}")
+    if bias is not None and input.dtype != bias.dtype:
+        raise RuntimeError(f"Input type ({_c_name(input.dtype)}) and bias type "
+                           f"({_c_name(bias.dtype)}) should be the same")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy[:-6]} but found "
+                           f"{weight.dtype._legacy[:-6]}")
     unbatched = input.ndim == n + 1
     if unbatched:
         input = input.unsqueeze(0)
