@@ -183,7 +183,11 @@ def tensor_repr(t, prefix="tensor(") -> str:
         body = "[]"
     else:
         body = format_data(a, indent)
-    if dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool):
+    # An empty tensor has no values to tell an integer dtype by, so PyTorch names any dtype but
+    # the default float one.
+    implied = (_dtype.get_default_dtype(),) if a.size == 0 else (
+        _dtype.get_default_dtype(), _dtype.int64, _dtype.bool)
+    if dtype not in implied:
         suffixes.append(f"dtype={dtype}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")

@@ -226,12 +226,14 @@ class Tensor:
 
     @property
     def T(self):
-        if self._data.ndim <= 2:
-            return self.t() if self._data.ndim == 2 else self
+        # PyTorch reverses the dims with a permute whatever the rank (PermuteBackward0).
         return self.permute(tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self._data.ndim}-D tensor.")
         return self.transpose(-2, -1)
 
     def _mT(self):
@@ -263,7 +265,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))  # one UnbindBackward0 node, as in PyTorch
 
     def __bool__(self):
         if self._data.size != 1:
@@ -330,6 +332,10 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
 
     @property
     def is_leaf(self) -> bool:

@@ -189,7 +189,9 @@ class Op:
         self.num_outputs = outputs
         signature = inspect.signature(forward).parameters
         parameters = list(signature)
-        self.attribute_names = tuple(p for p in parameters if p not in self.input_names)
+        # The first parameters are the tensor inputs (by position, whatever forward calls
+        # them); the rest are non-tensor arguments, named as in forward.
+        self.attribute_names = tuple(parameters[self.num_inputs:])
         self.attribute_defaults = tuple(signature[p].default for p in self.attribute_names)
         unknown = set(derivatives) - set(self.input_names)
         if unknown:
@@ -228,7 +230,8 @@ class Op:
         self.input_positions = tuple(range(self.num_inputs))
         self.saves_tensors = any(a == "result" or a in self.input_names for a in saved)
         self.saves_self = "self" in saved and self.input_names[:1] == ("self",)
-        self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
+        self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self,
+                                                 "num_outputs": outputs})
         self.node_class.__module__ = "ember.autograd.graph"
 
     def __repr__(self):
@@ -553,6 +556,10 @@ def inplace(op, target, *args):
     if value.shape != target._data.shape:
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
                            f"shape {list(value.shape)}")
+    if not target._data.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
+                           "refers to a single memory location. Please clone() the tensor before "
+                           "performing the operation.")
     if rebase:
         _rebase_view(target, base, result)
         return target
