@@ -172,6 +172,7 @@ _SAVED_TYPES = (SavedTensor, SavedResult)
 _INPUT, _RESULT, _SHAPE, _ATTRIBUTE = range(4)
 _NO_EDGE = (None, 0)
 _new = object.__new__
+REGISTRY: list = []  # every row, in declaration order (docs/ops.md is rendered from it)
 _NUMBER_TYPES = (int, float, xp.generic)
 
 
@@ -520,7 +521,9 @@ def defop(name, forward, inputs="self", promote=None, broadcast=False, view=Fals
     if outputs == 1 and not view:
         arity = len(inputs.split())
         kind = _UnaryOp if arity == 1 else _BinaryOp if arity == 2 else Op
-    return kind(name, forward, inputs, promote, broadcast, view, outputs, derivatives)
+    row = kind(name, forward, inputs, promote, broadcast, view, outputs, derivatives)
+    REGISTRY.append(row)
+    return row
 
 
 def inplace(op, target, *args):
@@ -687,4 +690,6 @@ class VariadicOp:
 
 def defop_variadic(name, forward, derivative):
     """Declare a row over a list of tensors (see :class:`VariadicOp`)."""
-    return VariadicOp(name, forward, derivative)
+    row = VariadicOp(name, forward, derivative)
+    REGISTRY.append(row)
+    return row
