@@ -152,7 +152,8 @@ def pow(input, exponent):  # noqa: A001, A002
     >>> ember.tensor([1, 2, 3]) ** 2
     tensor([1, 4, 9])
     """
-    _no_bool("pow", input, exponent)
+    if isinstance(input, Tensor) and isinstance(exponent, Tensor):
+        _no_bool("pow", input, exponent)  # (a bool tensor to a Python bool power is fine)
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return P.pow_tensor(input, exponent)
@@ -352,9 +353,16 @@ def clamp(input, min=None, max=None):  # noqa: A001, A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         bounds = [b for b in (min, max) if b is not None]
         target = _dtype.result_type(input, *bounds)
+        if target is _dtype.bool and len(bounds) == 2:
+            raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
         input, min, max = (None if b is None else _cast(b, target) for b in (input, min, max))
         return P.clamp_tensor(input, min, max)
-    return P.clamp(_scalar_operand(input, min if min is not None else max), min, max)
+    input = _scalar_operand(input, min if min is not None else max)
+    if input.dtype is _dtype.bool and (max is None or _dtype.result_type(input, max) is
+                                       _dtype.bool):
+        kernel = "clamp_min" if max is None else "clamp_max" if min is None else "clamp"
+        raise NotImplementedError(f'"{kernel}_scalar_cpu" not implemented for \'Bool\'')
+    return P.clamp(input, min, max)
 
 
 @public(inplace=True)
@@ -362,7 +370,10 @@ def clamp_min(input, min):  # noqa: A002
     """``clamp(input, min=min)`` (its own node, as in PyTorch)."""
     if isinstance(min, Tensor):
         return P.clamp_min_tensor(*_same_dtype(input, min))
-    return P.clamp_min(_scalar_operand(input, min), min)
+    input = _scalar_operand(input, min)
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+    return P.clamp_min(input, min)
 
 
 @public(inplace=True)
@@ -370,7 +381,10 @@ def clamp_max(input, max):  # noqa: A002
     """``clamp(input, max=max)`` (its own node, as in PyTorch)."""
     if isinstance(max, Tensor):
         return P.clamp_max_tensor(*_same_dtype(input, max))
-    return P.clamp_max(_scalar_operand(input, max), max)
+    input = _scalar_operand(input, max)
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError('"clamp_max_scalar_cpu" not implemented for \'Bool\'')
+    return P.clamp_max(input, max)
 
 
 def _compare(row, name):
@@ -527,7 +541,18 @@ def where(condition, input=None, other=None):  # noqa: A002
     target = _dtype.result_type(input, other)
     input = _cast(input, target)
     other = _cast(other, target)
-    return P.where(condition._data.astype(bool, copy=False), input, other)
+    mask = condition._data.astype(bool, copy=False)
+    try:
+        return P.where(mask, input, other)
+    except RuntimeError as error:
+        if not str(error).startswith("The size of tensor"):
+            raise
+        # PyTorch names the clash against the broadcast of the earlier operands
+        try:
+            front = np.broadcast_to(0, np.broadcast_shapes(mask.shape, input.shape))
+        except ValueError:
+            raise _op._broadcast_error([mask, input._data]) from None
+        raise _op._broadcast_error([front, other._data]) from None
 
 
 def _cast(x, dtype):

@@ -71,9 +71,13 @@ def _pow_self(grad, self, exponent):
     return grad * (exponent * self ** (exponent - 1))
 
 
-pow_scalar = defop("PowBackward0", promote="binary",
-                   forward=lambda self, exponent: self ** exponent,
-                   self=_pow_self)
+def _power_scalar(self, exponent):
+    out = self ** exponent
+    # (the caller already cast self to the result dtype; NumPy turns bool ** True into int8)
+    return out if out.dtype == self.dtype else out.astype(self.dtype)
+
+
+pow_scalar = defop("PowBackward0", promote="binary", forward=_power_scalar, self=_pow_self)
 
 
 def _log_base(grad, self, result):
@@ -210,12 +214,18 @@ clamp_max = defop("ClampMaxBackward0", forward=lambda self, max: xp.minimum(self
                   self=lambda grad, self, max: F.where(F.detached(self) <= max, grad, 0.0))
 
 # --- comparisons and selection (not differentiable) -----------------------------------------------
-eq = defop("EqBackward0", inputs="self other", promote="binary", forward=xp.equal)
-ne = defop("NeBackward0", inputs="self other", promote="binary", forward=xp.not_equal)
-lt = defop("LtBackward0", inputs="self other", promote="binary", forward=xp.less)
-le = defop("LeBackward0", inputs="self other", promote="binary", forward=xp.less_equal)
-gt = defop("GtBackward0", inputs="self other", promote="binary", forward=xp.greater)
-ge = defop("GeBackward0", inputs="self other", promote="binary", forward=xp.greater_equal)
+eq = defop("EqBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.equal)
+ne = defop("NeBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.not_equal)
+lt = defop("LtBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.less)
+le = defop("LeBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.less_equal)
+gt = defop("GtBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.greater)
+ge = defop("GeBackward0", inputs="self other", promote="binary", broadcast=True,
+           forward=xp.greater_equal)
 
 where = defop(
     "WhereBackward0", inputs="condition self other", promote=None, broadcast=True,
@@ -477,16 +487,19 @@ addcdiv = defop(
     tensor2=lambda grad, tensor1, tensor2, value: -grad * value * tensor1 / (tensor2 * tensor2))
 
 # --- logical and bitwise (never differentiable) ---------------------------------------------------
-logical_and = defop("LogicalAndBackward0", inputs="self other", forward=xp.logical_and)
-logical_or = defop("LogicalOrBackward0", inputs="self other", forward=xp.logical_or)
-logical_xor = defop("LogicalXorBackward0", inputs="self other", forward=xp.logical_xor)
+logical_and = defop("LogicalAndBackward0", inputs="self other", broadcast=True,
+                     forward=xp.logical_and)
+logical_or = defop("LogicalOrBackward0", inputs="self other", broadcast=True,
+                     forward=xp.logical_or)
+logical_xor = defop("LogicalXorBackward0", inputs="self other", broadcast=True,
+                     forward=xp.logical_xor)
 logical_not = defop("LogicalNotBackward0", forward=xp.logical_not)
 bitwise_and = defop("BitwiseAndBackward0", inputs="self other", promote="binary",
-                    forward=xp.bitwise_and)
+                    broadcast=True, forward=xp.bitwise_and)
 bitwise_or = defop("BitwiseOrBackward0", inputs="self other", promote="binary",
-                   forward=xp.bitwise_or)
+                    broadcast=True, forward=xp.bitwise_or)
 bitwise_xor = defop("BitwiseXorBackward0", inputs="self other", promote="binary",
-                    forward=xp.bitwise_xor)
+                    broadcast=True, forward=xp.bitwise_xor)
 bitwise_not = defop("BitwiseNotBackward0", forward=xp.invert)
 isnan = defop("IsnanBackward0", forward=xp.isnan)
 isinf = defop("IsinfBackward0", forward=xp.isinf)
