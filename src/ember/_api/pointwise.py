@@ -129,8 +129,14 @@ def _both_tensors(input, other):  # noqa: A002
     return input, other
 
 
+_PYTHON_NUMBERS = frozenset({int, float, builtins.bool})
+_BOUNDS = frozenset({int, float, type(None)})
+
+
 def _scalar_operand(input, scalar):  # noqa: A002
     """Cast ``input`` to the dtype an op with a Python number gives (int tensor % 2.5 -> float)."""
+    if input._data.dtype.kind == "f" and type(scalar) in _PYTHON_NUMBERS:
+        return input  # (the common case: a float tensor keeps its dtype)
     target = _dtype.result_type(input, scalar)
     return input if input.dtype is target else input.to(target)
 
@@ -152,12 +158,11 @@ def pow(input, exponent):  # noqa: A001, A002
     >>> ember.tensor([1, 2, 3]) ** 2
     tensor([1, 4, 9])
     """
-    if isinstance(input, Tensor) and isinstance(exponent, Tensor):
-        _no_bool("pow", input, exponent)  # (a bool tensor to a Python bool power is fine)
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
+            _no_bool("pow", input, exponent)  # (a bool tensor to a Python bool power is fine)
             return P.pow_tensor(input, exponent)
-        if input.dtype.category != 2 and not isinstance(exponent, float) and exponent < 0:
+        if input._data.dtype.kind != "f" and not isinstance(exponent, float) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         return P.pow_scalar(_scalar_operand(input, exponent), exponent)
     if not isinstance(exponent, Tensor):
@@ -348,6 +353,9 @@ def clamp(input, min=None, max=None):  # noqa: A001, A002
     >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), -1, 1)
     tensor([-1.0000,  0.5000,  1.0000])
     """
+    if type(min) in _BOUNDS and type(max) in _BOUNDS and input._data.dtype.kind == "f" and (
+            min is not None or max is not None):
+        return P.clamp(input, min, max)  # (the common case, without dtype decisions)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):

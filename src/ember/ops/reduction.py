@@ -210,15 +210,13 @@ amin = defop("AminBackward0",
              self=_evenly)
 
 
-def _pick(arg_fn):
+def _pick(value_fn, arg_fn):
     def forward(self, dim, keepdim):
         if self.ndim == 0:
             return self.copy(), xp.zeros((), xp.int64)
-        indices = xp.expand_dims(arg_fn(self, axis=dim), dim)
-        values = xp.take_along_axis(self, indices, axis=dim)
-        if not keepdim:
-            values, indices = xp.squeeze(values, dim), xp.squeeze(indices, dim)
-        return values, indices.astype(xp.int64)
+        # (NaN wins both: max propagates it and argmax returns the first NaN's index)
+        return (value_fn(self, axis=dim, keepdims=keepdim),
+                arg_fn(self, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False))
 
     return forward
 
@@ -227,8 +225,8 @@ def _selected_grad(grad, result, self_shape, dim, keepdim):
     return _scatter_selected(grad[0], result[1], self_shape, dim, keepdim)
 
 
-max_dim = defop("MaxBackward0", forward=_pick(xp.argmax), outputs=2, self=_selected_grad)
-min_dim = defop("MinBackward0", forward=_pick(xp.argmin), outputs=2, self=_selected_grad)
+max_dim = defop("MaxBackward0", forward=_pick(xp.max, xp.argmax), outputs=2, self=_selected_grad)
+min_dim = defop("MinBackward0", forward=_pick(xp.min, xp.argmin), outputs=2, self=_selected_grad)
 
 
 def _sorted_indices(self, dim, descending):
