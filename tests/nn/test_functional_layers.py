@@ -209,3 +209,20 @@ def test_dtype_errors(fn, message):
 def test_conv_without_bias_dtype_error():
     expect_error(lambda lib: lib.nn.Conv2d(1, 2, 3, bias=False)(lib.randn(1, 1, 5, 5, dtype=lib.float64)),
                  RuntimeError, "expected scalar type Double but found Float")
+
+
+@pytest.mark.parametrize("shape,pads,value", [((2, 3), (1, 2), 0.0), ((2, 3, 4), (1, 0, 2, 1), 1.5),
+                                              ((2, 3), (-1, 1, 1, -1), 0.0), ((4,), (0, 0), 0.0)])
+def test_pad_constant(shape, pads, value):
+    check(lambda lib, t: F(lib).pad(t, pads, value=value), randn(*shape))
+
+
+def test_one_hot_and_normalize():
+    torch = require_torch()
+    labels = [[0, 3], [2, 1]]
+    np.testing.assert_array_equal(ember.nn.functional.one_hot(ember.tensor(labels)).numpy(),
+                                  torch.nn.functional.one_hot(torch.tensor(labels)).numpy())
+    np.testing.assert_array_equal(ember.nn.functional.one_hot(ember.tensor(labels), 5).numpy(),
+                                  torch.nn.functional.one_hot(torch.tensor(labels), 5).numpy())
+    check(lambda lib, t: F(lib).normalize(t, dim=1), randn(3, 4))
+    check(lambda lib, t: F(lib).normalize(t, p=1.0, dim=0), randn(3, 4))

@@ -627,7 +627,28 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 # --- shape helpers ------------------------------------------------------------------------------
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
-    raise NotImplementedError("F.pad is not in ember yet")
+    """Pad the last len(pad) // 2 dims: pad = (last_left, last_right, prev_left, ...).
+
+    >>> F.pad(ember.ones(1, 2), (1, 1)).tolist()
+    [[0.0, 1.0, 1.0, 0.0]]
+    """
+    if len(pad) % 2 != 0:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           "dimension but got padding length "
+                           f"{len(pad)} and input of dimension {input.ndim}")
+    if mode != "constant":
+        raise NotImplementedError(f"F.pad(mode={mode!r}) is not in ember yet; use 'constant'")
+    pairs = [(0, 0)] * input.ndim
+    for i in range(len(pad) // 2):
+        pairs[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    for d, (a, b) in enumerate(pairs):
+        if input.shape[d] + a + b < 0:
+            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {a} and "
+                               f"{b} resulted in a negative output size, which is invalid. "
+                               f"Check dimension {d} of your input.")
+    return N.constant_pad(input, tuple(pairs), 0.0 if value is None else value)
 
 
 def one_hot(tensor, num_classes=-1):

@@ -189,6 +189,26 @@ conv_weight_grad = defop(
 )
 
 
+# --- padding ------------------------------------------------------------------------------------
+# ``pads`` is one (before, after) pair per dim, all dims listed; negative sizes crop.
+def _constant_pad(self, pads, value):
+    grow = tuple((max(a, 0), max(b, 0)) for a, b in pads)
+    out = xp.pad(self, grow, constant_values=value) if any(a or b for a, b in grow) else self
+    crop = tuple(slice(-min(a, 0), out.shape[d] + min(b, 0)) for d, (a, b) in enumerate(pads))
+    return xp.ascontiguousarray(out[crop])
+
+
+def _negated(pads):
+    return tuple((-a, -b) for a, b in pads)
+
+
+constant_pad = defop(
+    "ConstantPadNdBackward0", forward=_constant_pad,
+    # Padding's adjoint is the crop that undoes it (a pad by the negated sizes).
+    self=lambda grad, pads: constant_pad.on(grad, _negated(pads), 0),
+)
+
+
 # --- pooling ------------------------------------------------------------------------------------
 def _max_pool(self, kernel, stride, padding, dilation):
     """Window maxima and their flat positions; ``padding`` is ((top, bottom), (left, right))
