@@ -526,10 +526,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if unbatched:
         input, target = input.unsqueeze(0), target.reshape(1)
     classes = input.shape[1]
-    labels = target.numpy().astype("int64")
-    bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
-    if bad.any():
-        raise IndexError(f"Target {labels[bad].ravel()[0]} is out of bounds.")
+    labels = target.numpy()
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+        if bad.any():
+            raise IndexError(f"Target {labels[bad].ravel()[0]} is out of bounds.")
+    if labels.dtype != "int64":
+        labels = labels.astype("int64")
     w = None
     if weight is not None:
         if weight.numel() != classes:

@@ -655,12 +655,12 @@ binary_cross_entropy_with_logits = defop(
 
 def _nll_parts(self_shape, target, weight, ignore_index):
     """The per-sample class weights (0 where ignored) and the flat positions they pick."""
-    n_classes = self_shape[1]
     valid = target != ignore_index
+    if valid.all():  # the common case: nothing ignored, no masking needed
+        return target, (xp.ones(target.shape) if weight is None else weight[target])
     safe = xp.where(valid, target, 0)
-    w = xp.ones(n_classes) if weight is None else weight
-    sample_weight = xp.where(valid, w[safe], 0)
-    return safe, sample_weight
+    w = xp.ones(self_shape[1]) if weight is None else weight
+    return safe, xp.where(valid, w[safe], 0)
 
 
 def _nll_loss(self, target, weight, reduction, ignore_index):
