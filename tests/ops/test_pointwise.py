@@ -327,6 +327,17 @@ def test_errors(fn, exception, message):
     expect_error(fn, exception, message)
 
 
+def test_signed_zeros_and_float_power():
+    x = np.array([-2.0, 2.0, -3.0, 0.0, 1.5])
+    check(lambda L, a: (a % 2, -3 % (a + 5), L.remainder(a, -2), L.fmod(a, 2)), x, grad=False)
+    for fn in (lambda L, a: a % 2, lambda L, a: L.remainder(-a, 2)):
+        e, t = fn(ember, ember.tensor(x)), fn(require_torch(), require_torch().tensor(x))
+        assert np.array_equal(np.signbit(e.numpy()), np.signbit(t.numpy()))
+    check(lambda L, a: (L.float_power(a, 2), a.float_power(a)), np.abs(x).astype(np.float32) + 1)
+    check(lambda L, a: (a.sum(keepdim=True, dim=None), a.sum(dim=(), keepdim=True)),
+          x.reshape(5, 1))
+
+
 def test_erf_is_float64_accurate():
     x = np.linspace(-6, 6, 101)
     got = ember.erf(ember.tensor(x)).numpy()

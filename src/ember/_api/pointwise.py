@@ -170,6 +170,20 @@ def pow(input, exponent):  # noqa: A001, A002
     return P.pow_scalar_base(_scalar_operand(exponent, input), input)
 
 
+@public()
+def float_power(input, exponent):  # noqa: A002
+    """``pow`` computed in float64 (PyTorch's float_power).
+
+    >>> ember.float_power(ember.tensor([2]), 3)
+    tensor([8.], dtype=torch.float64)
+    """
+    if isinstance(input, Tensor):
+        input = input.to(_dtype.float64)
+    if isinstance(exponent, Tensor):
+        exponent = exponent.to(_dtype.float64)
+    return pow(input, exponent if isinstance(exponent, Tensor) else builtins.float(exponent))
+
+
 @public(inplace=True)
 def square(input):  # noqa: A002
     """``input ** 2`` (a bool tensor squares to int64, as in PyTorch)."""

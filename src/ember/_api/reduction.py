@@ -83,7 +83,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001, A002
     """
     input = _as_int64(input, dtype)
     if dim is None:
-        return R.sum_all(input)
+        return R.sum_all(input) if not keepdim else R.sum_dim(input, None, True)
     if isinstance(dim, (list, tuple)) and len(dim) == 0:
         return R.sum_all(input) if not keepdim else R.sum_dim(input, None, True)
     return R.sum_dim(input, _dims(dim, input.ndim), keepdim)

@@ -279,8 +279,14 @@ floor_divide = defop("NotImplemented", inputs="self other", promote="binary", br
 
 
 def _remainder(self, other):
-    _check_int_divisor(self, other)
-    return xp.remainder(self, other)
+    if self.dtype.kind != "f":
+        _check_int_divisor(self, other)
+        return xp.remainder(self, other)
+    # PyTorch's float remainder: fmod, moved by one divisor when the signs differ (this keeps
+    # fmod's signed zeros, where NumPy's remainder gives +0).
+    out = xp.fmod(self, other)
+    shift = (out != 0) & ((out < 0) != (xp.asarray(other) < 0))
+    return xp.where(shift, out + other, out).astype(out.dtype, copy=False)
 
 
 def _fmod(self, other):
