@@ -102,3 +102,24 @@ def test_save_replaces_atomically(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert ember.load(path)["v"].tolist() == [1.0]  # the old file is intact
     assert os.listdir(tmp_path) == ["model.pt"]
+
+
+def test_model_and_optimizer_checkpoint(tmp_path):
+    nn = ember.nn
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    optimizer = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x = ember.randn(5, 4)
+    model(x).sum().backward()
+    optimizer.step()
+    ember.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()},
+               tmp_path / "ckpt.pt")
+    checkpoint = ember.load(tmp_path / "ckpt.pt")
+    clone = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    clone.load_state_dict(checkpoint["model"])
+    clone_optimizer = ember.optim.SGD(clone.parameters(), lr=0.5)
+    clone_optimizer.load_state_dict(checkpoint["optimizer"])
+    assert clone_optimizer.param_groups[0]["momentum"] == 0.9
+    np.testing.assert_array_equal(clone(x).detach().numpy(), model(x).detach().numpy())
+    for a, b in zip(model.state_dict().values(), checkpoint["model"].values()):
+        assert a is not b
+    assert list(checkpoint["model"]) == list(model.state_dict())
