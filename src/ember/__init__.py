@@ -44,3 +44,4 @@ def can_cast(from_, to):
 from . import nn, optim, utils, datasets  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from . import viz  # noqa: E402,F401
