@@ -205,3 +205,16 @@ def test_call_goes_straight_to_forward_without_hooks():
     layer = nn.Identity()
     x = ember.ones(1)
     assert layer(x) is x
+
+
+def test_load_state_dict_and_init_overwrite_non_finite_values():
+    layer = nn.Linear(2, 2)
+    with ember.no_grad():
+        layer.weight.fill_(float("nan"))
+        layer.bias.fill_(float("inf"))
+    layer.load_state_dict(nn.Linear(2, 2).state_dict())
+    assert np.isfinite(layer.weight.detach().numpy()).all()
+    assert np.isfinite(layer.bias.detach().numpy()).all()
+    w = ember.full((3, 3), float("nan"))
+    nn.init.uniform_(w)
+    assert np.isfinite(w.numpy()).all()

@@ -16,6 +16,7 @@ from .. import _api
 from .. import no_grad, rand, tensor, where, zeros
 from .._tensor import Tensor
 from ..ops import linalg as L
+from ..ops import loss as Loss
 from ..ops import nn as N
 from ..ops import shape as S
 
@@ -419,7 +420,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
 
 
 # --- losses -------------------------------------------------------------------------------------
-_REDUCTIONS = {"none": N.NONE, "mean": N.MEAN, "sum": N.SUM}
+_REDUCTIONS = {"none": Loss.NONE, "mean": Loss.MEAN, "sum": Loss.SUM}
 
 
 def _reduction(reduction, size_average=None, reduce=None):
@@ -443,7 +444,7 @@ def _same_size(input, target, name):  # noqa: A002
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Mean squared error. >>> F.mse_loss(ember.zeros(2), ember.ones(2))  # tensor(1.)"""
     _same_size(input, target, "mse_loss")
-    return N.mse_loss(input, target, _reduction(reduction, size_average, reduce))
+    return Loss.mse_loss(input, target, _reduction(reduction, size_average, reduce))
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
@@ -451,7 +452,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  #
     _same_size(input, target, "l1_loss")
     loss = (input - target).abs()
     mode = _reduction(reduction, size_average, reduce)
-    return loss.mean() if mode == N.MEAN else loss.sum() if mode == N.SUM else loss
+    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -460,7 +461,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _same_size(input, target, "smooth_l1_loss")
-    return N.smooth_l1_loss(input, target, _reduction(reduction, size_average, reduce),
+    return Loss.smooth_l1_loss(input, target, _reduction(reduction, size_average, reduce),
                             float(beta))
 
 
@@ -469,7 +470,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _same_size(input, target, "huber_loss")
-    return N.huber_loss(input, target, _reduction(reduction), float(delta))
+    return Loss.huber_loss(input, target, _reduction(reduction), float(delta))
 
 
 def _array(value, like):
@@ -491,7 +492,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if values.size and (values.min() < 0 or values.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
     mode = _reduction(reduction, size_average, reduce)
-    return N.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)
+    return Loss.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
@@ -501,7 +502,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
     mode = _reduction(reduction, size_average, reduce)
-    return N.binary_cross_entropy_with_logits(input, target, _array(weight, input),
+    return Loss.binary_cross_entropy_with_logits(input, target, _array(weight, input),
                                               _array(pos_weight, input), mode)
 
 
@@ -540,9 +541,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                                f"classes or no classes but got weight tensor of shape: "
                                f"{list(weight.shape)}")
         w = _array(weight, input)
-    row = N.nll_loss2d if input.ndim == 4 else N.nll_loss
+    row = Loss.nll_loss2d if input.ndim == 4 else Loss.nll_loss
     out = row(input, labels, w, mode, ignore_index)
-    return out.squeeze(0) if unbatched and mode == N.NONE else out
+    return out.squeeze(0) if unbatched and mode == Loss.NONE else out
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,  # noqa: A002
@@ -571,12 +572,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         smooth = -logp.sum(class_dim)
     smooth = smooth.masked_fill(target == ignore_index, 0.0)
     kept = target != ignore_index
-    if mode == N.MEAN:
+    if mode == Loss.MEAN:
         if weight is not None:
             smooth = smooth.sum() / weight.gather(0, target.masked_select(kept).flatten()).sum()
         else:
             smooth = smooth.sum() / kept.sum()
-    elif mode == N.SUM:
+    elif mode == Loss.SUM:
         smooth = smooth.sum()
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
@@ -597,10 +598,10 @@ def _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, clas
         loss = -(logp * target * weight.reshape(shape)).sum(class_dim)
     else:
         loss = -(logp * target).sum(class_dim)
-    if mode == N.MEAN:
+    if mode == Loss.MEAN:
         count = input.numel() // classes if input.ndim > 1 else 1
-        return N.div_scalar(loss.sum(), count) if input.ndim > 1 else loss
-    if mode == N.SUM:
+        return Loss.div_scalar(loss.sum(), count) if input.ndim > 1 else loss
+    if mode == Loss.SUM:
         return loss.sum()
     return loss
 
@@ -625,7 +626,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         loss = where(positive, target * safe.log(), 0.0) - target * input
     if mode == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
-    return loss.mean() if mode == N.MEAN else loss.sum() if mode == N.SUM else loss
+    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
 
 
 # --- shape helpers ------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ def calculate_gain(nonlinearity, param=None):
 
 def _write(target, value):
     with no_grad():
+        # zero_ first: copy_ is currently computed as target * 0 + value, which would keep the
+        # NaNs that uninitialised (empty) memory may hold.
+        target.zero_()
         target.copy_(value)
     return target
 

@@ -443,6 +443,7 @@ class Module:
                                   f"is {target.shape}.")
                     continue
                 with no_grad():
+                    target.zero_()  # so that NaN or inf in the old values cannot leak through
                     target.copy_(value)
         unexpected = [k for k in state_dict.keys() if k not in expected]
         if strict:

@@ -1,0 +1,208 @@
+"""Loss rows: mse, smooth L1, Huber, binary cross-entropy (on probabilities and on logits),
+negative log-likelihood; PyTorch's node names.
+
+``reduction`` is 0 (none), 1 (mean) or 2 (sum), as in PyTorch's enum. Class indices, weights
+and BCE targets that PyTorch does not differentiate are attributes (arrays).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..backend import xp
+from . import formula as F
+from . import pointwise as P
+from .activation import constant, log_sigmoid
+from .nn import connected
+from .op import defop
+
+# A row's formula gets the incoming gradient of the reduced loss and spreads it: mean divides
+# by the element count.
+NONE, MEAN, SUM = 0, 1, 2
+
+
+def _reduce(loss, reduction):
+    if reduction == MEAN:
+        return loss.mean(dtype=loss.dtype) if loss.size else xp.asarray(xp.nan, loss.dtype)
+    if reduction == SUM:
+        return loss.sum(dtype=loss.dtype)
+    return loss
+
+
+def _spread(grad, reduction, count):
+    return grad / count if reduction == MEAN and count else grad
+
+
+def _count_of(shape):
+    count = 1
+    for s in shape:
+        count *= s
+    return count
+
+
+mse_loss = defop(
+    "MseLossBackward0", inputs="self target", broadcast=True,
+    forward=lambda self, target, reduction: _reduce((self - target) ** 2, reduction),
+    self=lambda grad, self, target, reduction: _spread(grad, reduction, _count_of(
+        F.detached(self).shape)) * 2 * (self - target),
+    target=lambda grad, self, target, reduction: _spread(grad, reduction, _count_of(
+        F.detached(self).shape)) * -2 * (self - target),
+)
+
+
+def _smooth_l1(self, target, reduction, beta):
+    diff = xp.abs(self - target)
+    loss = xp.where(diff < beta, 0.5 * diff * diff / beta if beta else diff, diff - 0.5 * beta)
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _smooth_l1_grad(grad, self, target, reduction, beta):
+    d = self - target
+    raw = F.detached(d)
+    g = _spread(grad, reduction, _count_of(raw.shape))
+    inside = xp.abs(raw) < beta
+    return F.where(inside, g * d / (beta if beta else 1), g * constant(
+        xp.sign(raw).astype(raw.dtype), grad))
+
+
+def _huber(self, target, reduction, delta):
+    diff = xp.abs(self - target)
+    loss = xp.where(diff < delta, 0.5 * diff * diff, delta * (diff - 0.5 * delta))
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _huber_grad(grad, self, target, reduction, delta):
+    d = self - target
+    raw = F.detached(d)
+    g = _spread(grad, reduction, _count_of(raw.shape))
+    inside = xp.abs(raw) < delta
+    return F.where(inside, g * d, g * constant((delta * xp.sign(raw)).astype(raw.dtype), grad))
+
+
+smooth_l1_loss = defop(
+    "SmoothL1LossBackward0", inputs="self target", broadcast=True,
+    forward=_smooth_l1,
+    self=_smooth_l1_grad,
+    target=lambda grad, self, target, reduction, beta: -_smooth_l1_grad(
+        grad, self, target, reduction, beta),
+)
+huber_loss = defop(
+    "HuberLossBackward0", inputs="self target", broadcast=True,
+    forward=_huber,
+    self=_huber_grad,
+    target=lambda grad, self, target, reduction, delta: -_huber_grad(
+        grad, self, target, reduction, delta),
+)
+
+
+def _bce(self, target, weight, reduction):
+    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss.
+    with np.errstate(divide="ignore"):
+        log_p = xp.maximum(xp.log(self), -100)
+        log_q = xp.maximum(xp.log1p(-self), -100)
+    loss = -(target * log_p + (1 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _bce_grad(grad, self, target, weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    # PyTorch's EPSILON keeps the denominator away from 0.
+    out = g * (self - constant(target, grad)) / P.clamp.on((1 - self) * self, 1e-12, None)
+    return out if weight is None else out * constant(weight, grad)
+
+
+binary_cross_entropy = defop(
+    "BinaryCrossEntropyBackward0", forward=_bce, self=_bce_grad,
+)
+
+
+def _bce_logits(self, target, weight, pos_weight, reduction):
+    # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), stable for every x.
+    softplus_neg = xp.maximum(-self, 0) + xp.log1p(xp.exp(-xp.abs(self)))
+    if pos_weight is not None:
+        loss = (1 - target) * self + (1 + (pos_weight - 1) * target) * softplus_neg
+    else:
+        loss = (1 - target) * self + softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+def _bce_logits_self(grad, self, target, weight, pos_weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    s = P.sigmoid.on(self)
+    if pos_weight is None:
+        out = g * (s - target)
+    else:
+        pw = constant(pos_weight, grad)
+        out = g * ((1 - target) + (1 + (pw - 1) * target) * (s - 1))
+    return out if weight is None else out * constant(weight, grad)
+
+
+def _bce_logits_target(grad, self, weight, pos_weight, reduction):
+    g = _spread(grad, reduction, _count_of(F.detached(self).shape))
+    if pos_weight is None:
+        out = g * -self
+    else:
+        softplus_neg = -log_sigmoid.on(self)
+        out = g * (-self + (constant(pos_weight, grad) - 1) * softplus_neg)
+    return out if weight is None else out * constant(weight, grad)
+
+
+binary_cross_entropy_with_logits = defop(
+    "BinaryCrossEntropyWithLogitsBackward0", inputs="self target", broadcast=True,
+    forward=_bce_logits,
+    self=_bce_logits_self,
+    target=_bce_logits_target,
+)
+
+
+def _nll_parts(self_shape, target, weight, ignore_index):
+    """The per-sample class weights (0 where ignored) and the flat positions they pick."""
+    valid = target != ignore_index
+    if valid.all():  # the common case: nothing ignored, no masking needed
+        return target, (xp.ones(target.shape) if weight is None else weight[target])
+    safe = xp.where(valid, target, 0)
+    w = xp.ones(self_shape[1]) if weight is None else weight
+    return safe, xp.where(valid, w[safe], 0)
+
+
+def _nll_loss(self, target, weight, reduction, ignore_index):
+    safe, sample_weight = _nll_parts(self.shape, target, weight, ignore_index)
+    picked = xp.take_along_axis(self, xp.expand_dims(safe, 1), axis=1).squeeze(1)
+    loss = -(picked * sample_weight).astype(self.dtype, copy=False)
+    if reduction == MEAN:
+        total = sample_weight.sum()
+        return xp.asarray(loss.sum() / total, dtype=self.dtype)
+    if reduction == SUM:
+        return loss.sum(dtype=self.dtype)
+    return loss
+
+
+def _nll_grad(grad, self_shape, target, weight, reduction, ignore_index):
+    safe, sample_weight = _nll_parts(self_shape, target, weight, ignore_index)
+    dtype = F.detached(grad).dtype
+    coeff = xp.zeros(self_shape, dtype=dtype)
+    values = -sample_weight
+    if reduction == MEAN:
+        values = values / sample_weight.sum()
+    xp.put_along_axis(coeff, xp.expand_dims(safe, 1), xp.expand_dims(values, 1).astype(dtype),
+                      axis=1)
+    if reduction == NONE:
+        grad = grad.reshape(grad.shape[:1] + (1,) + grad.shape[1:])
+    return grad * constant(coeff, grad)
+
+
+def _nll_self(grad, self, target, weight, reduction, ignore_index):
+    return connected(_nll_grad(grad, F.detached(self).shape, target, weight, reduction,
+                               ignore_index), self)
+
+
+nll_loss = defop("NllLossBackward0", forward=_nll_loss, self=_nll_self)
+# PyTorch's own row for (N, C, H, W) inputs: the same arithmetic under another name.
+nll_loss2d = defop("NllLoss2DBackward0", forward=_nll_loss, self=_nll_self)
+# Division by a Python number (PyTorch's div.Scalar, whose node is DivBackward1).
+div_scalar = defop("DivBackward1", forward=lambda self, other: self / other,
+                   self=lambda grad, other: grad / other)
