@@ -249,3 +249,21 @@ ERRORS = [
 @pytest.mark.parametrize("fn,exception,message", ERRORS, ids=[e[2][:30] for e in ERRORS])
 def test_errors(fn, exception, message):
     expect_error(fn, exception, message)
+
+
+def test_random_ties_and_nans_pick_torchs_indices():
+    """Small integer-valued tensors (many ties) with NaNs: the indices of the picking rows whose
+    tie rule PyTorch defines (cummax/cummin, max/min(dim), stable sort) equal PyTorch's."""
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        a = rng.integers(0, 4, size=(3, 6)).astype(np.float64)
+        if trial % 2:
+            a[rng.integers(0, 3), rng.integers(0, 6)] = np.nan
+        for fn in (lambda x, d: x.cummax(d), lambda x, d: x.cummin(d), lambda x, d: x.max(d),
+                   lambda x, d: x.min(d), lambda x, d: x.sort(dim=d, stable=True),
+                   lambda x, d: x.sort(dim=d, descending=True, stable=True)):
+            for d in (0, 1):
+                e, t = fn(ember.tensor(a), d), fn(torch.tensor(a), d)
+                np.testing.assert_array_equal(e.values.numpy(), t.values.numpy())
+                np.testing.assert_array_equal(e.indices.numpy(), t.indices.numpy())

@@ -361,27 +361,28 @@ cumprod = defop("CumprodBackward0",
                 self=_cumprod_grad)
 
 
-def _cumulative_pick(better):
+def _cumulative_pick(accumulate):
     def forward(self, dim):
         if self.ndim == 0:
             return self.copy(), xp.zeros((), xp.int64)
-        moved = xp.moveaxis(self, dim, -1)
-        values = moved.copy()
-        indices = xp.zeros(moved.shape, xp.int64)
-        for j in range(1, moved.shape[-1]):
-            # A later equal value takes over the index (PyTorch's rule); NaN sticks.
-            take = better(moved[..., j], values[..., j - 1]) | xp.isnan(moved[..., j])
-            take &= ~xp.isnan(values[..., j - 1])
-            values[..., j] = xp.where(take, moved[..., j], values[..., j - 1])
-            indices[..., j] = xp.where(take, j, indices[..., j - 1])
-        return xp.moveaxis(values, -1, dim), xp.moveaxis(indices, -1, dim)
+        values = accumulate.accumulate(self, axis=dim)  # (NaN propagates, as in PyTorch)
+        # The index is the last position at or before j holding the running value (a later
+        # equal value takes over, PyTorch's rule); once NaN is seen, the latest NaN.
+        shape = [1] * self.ndim
+        shape[dim] = self.shape[dim]
+        positions = xp.arange(self.shape[dim]).reshape(shape)
+        record = self == values
+        if self.dtype.kind == "f":
+            record |= xp.isnan(self)
+        indices = xp.maximum.accumulate(xp.where(record, positions, 0), axis=dim)
+        return values, indices.astype(xp.int64, copy=False)
 
     return forward
 
 
-cummax = defop("CummaxBackward0", forward=_cumulative_pick(xp.greater_equal), outputs=2,
+cummax = defop("CummaxBackward0", forward=_cumulative_pick(xp.maximum), outputs=2,
                self=lambda grad, result, self_shape, dim: _take_grad(grad, result, self_shape,
                                                                     dim))
-cummin = defop("CumminBackward0", forward=_cumulative_pick(xp.less_equal), outputs=2,
+cummin = defop("CumminBackward0", forward=_cumulative_pick(xp.minimum), outputs=2,
                self=lambda grad, result, self_shape, dim: _take_grad(grad, result, self_shape,
                                                                     dim))
