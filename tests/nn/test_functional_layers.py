@@ -226,3 +226,34 @@ def test_one_hot_and_normalize():
                                   torch.nn.functional.one_hot(torch.tensor(labels), 5).numpy())
     check(lambda lib, t: F(lib).normalize(t, dim=1), randn(3, 4))
     check(lambda lib, t: F(lib).normalize(t, p=1.0, dim=0), randn(3, 4))
+
+
+def _random_conv_configs(count, seed=5):
+    r = np.random.default_rng(seed)
+    configs = []
+    while len(configs) < count:
+        dims = int(r.integers(1, 3))
+        groups = int(r.choice([1, 2, 3]))
+        cin, cout = groups * int(r.integers(1, 3)), groups * int(r.integers(1, 3))
+        kernel = tuple(int(k) for k in r.integers(1, 4, dims))
+        stride = tuple(int(s) for s in r.integers(1, 3, dims))
+        dilation = tuple(int(d) for d in r.integers(1, 3, dims))
+        padding = tuple(int(p) for p in r.integers(0, 3, dims))
+        size = tuple(int(s) for s in r.integers(3, 8, dims))
+        if any(s + 2 * p < d * (k - 1) + 1 for s, p, d, k in zip(size, padding, dilation, kernel)):
+            continue
+        configs.append((dims, groups, cin, cout, kernel, stride, dilation, padding, size,
+                        bool(r.integers(0, 2))))
+    return configs
+
+
+@pytest.mark.parametrize("config", _random_conv_configs(16))
+def test_random_convolutions(config):
+    dims, groups, cin, cout, kernel, stride, dilation, padding, size, bias = config
+    arrays = [randn(2, cin, *size), randn(cout, cin // groups, *kernel)] + ([randn(cout)] if bias else [])
+    name = "conv1d" if dims == 1 else "conv2d"
+
+    def fn(lib, x, w, b=None):
+        return getattr(F(lib), name)(x, w, b, stride, padding, dilation, groups)
+
+    check(fn, *arrays, gradgrad=False)
