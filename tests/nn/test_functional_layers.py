@@ -257,3 +257,14 @@ def test_random_convolutions(config):
         return getattr(F(lib), name)(x, w, b, stride, padding, dilation, groups)
 
     check(fn, *arrays, gradgrad=False)
+
+
+def test_embedding_max_norm_renormalises_rows_in_place():
+    torch = require_torch()
+    weight = randn(5, 3) * 3
+    e_w, t_w = ember.tensor(weight), torch.tensor(weight)
+    idx = [[0, 2], [2, 4]]
+    e_out = ember.nn.functional.embedding(ember.tensor(idx), e_w, max_norm=1.5, norm_type=1.0)
+    t_out = torch.nn.functional.embedding(torch.tensor(idx), t_w, max_norm=1.5, norm_type=1.0)
+    np.testing.assert_allclose(e_out.numpy(), t_out.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(e_w.numpy(), t_w.numpy(), rtol=1e-12)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .. import _api
 from .. import no_grad, rand, tensor, where, zeros
 from .._tensor import Tensor
@@ -413,10 +415,25 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
     num = weight.shape[0]
     if padding_idx is not None and padding_idx < 0:
         padding_idx += num
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding(scale_grad_by_freq=True or sparse=True) is not in "
+                                  "ember yet")
     indices = input.numpy()
     if indices.size and (indices.min() < 0 or indices.max() >= num):
         raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows(weight, indices, max_norm, norm_type)
     return N.embedding(weight, indices, padding_idx)
+
+
+def _renorm_rows(weight, indices, max_norm, norm_type):
+    """PyTorch's max_norm: rescale, in place, the looked-up rows whose norm exceeds it."""
+    with no_grad():
+        rows = tensor(np.unique(indices))
+        picked = weight[rows]
+        norms = (picked.abs() ** norm_type).sum(1) ** (1.0 / norm_type)
+        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        weight[rows] = picked * scale.unsqueeze(1)
 
 
 # --- losses -------------------------------------------------------------------------------------
