@@ -218,3 +218,25 @@ def test_load_state_dict_and_init_overwrite_non_finite_values():
     w = ember.full((3, 3), float("nan"))
     nn.init.uniform_(w)
     assert np.isfinite(w.numpy()).all()
+
+
+def test_parameter_list_and_dict_match_torch():
+    torch = require_torch()
+
+    def build(lib):
+        class M(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.p = lib.nn.ParameterList([lib.nn.Parameter(lib.ones(2)),
+                                               lib.nn.Parameter(lib.ones(2, 3, dtype=lib.float64))])
+                self.p.append(lib.ones(3))
+                self.d = lib.nn.ParameterDict({"a": lib.nn.Parameter(lib.ones(2)),
+                                               "b": lib.ones(1)})
+        return M()
+
+    e, t = build(ember), build(torch)
+    assert repr(e) == repr(t)
+    assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert isinstance(e.p[2], nn.Parameter) and e.p[2].requires_grad
+    assert len(e.p) == 3 and len(e.d) == 2 and "a" in e.d and list(e.d.keys()) == ["a", "b"]
+    assert repr(nn.ParameterList()) == repr(torch.nn.ParameterList())

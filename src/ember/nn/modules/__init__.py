@@ -4,7 +4,9 @@ from .activation import (  # noqa: F401
     CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax,
     Mish, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh,
 )
-from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .container import (  # noqa: F401
+    ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential,
+)
 from .conv import Conv1d, Conv2d  # noqa: F401
 from .dropout import Dropout, Dropout1d, Dropout2d  # noqa: F401
 from .linear import Flatten, Identity, Linear, Unflatten  # noqa: F401

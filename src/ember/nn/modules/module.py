@@ -393,6 +393,10 @@ class Module:
     def cpu(self):
         return self
 
+    def cuda(self, device=None):
+        """Moves parameters to 'cuda' (raises the Tensor's error: ember computes on the CPU)."""
+        return self._apply(lambda t: t.cuda(device))
+
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
 
