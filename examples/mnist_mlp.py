@@ -43,9 +43,7 @@ def evaluate(model, loader):
     correct = total = 0
     with torch.no_grad():
         for images, labels in loader:
-            # the predicted class is the largest logit
-            predicted = model(images).numpy().argmax(axis=1)
-            correct += int((predicted == labels.numpy()).sum())
+            correct += (model(images).argmax(dim=1) == labels).sum().item()
             total += len(labels)
     return correct / total
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from .. import _dtype
 from .._creation import full_like, tensor
 from ..autograd.grad_mode import no_grad
-from ._functional import addcdiv_, addcmul_
 from .optimizer import Optimizer, _check_lr
 
 
@@ -64,7 +63,7 @@ class Adagrad(Optimizer):
                     if weight_decay != 0:
                         grad = grad.add(p, alpha=weight_decay)
                     clr = lr / (1 + (step - 1) * lr_decay)
-                    state_sum = addcmul_(state["sum"], grad, grad, 1)
+                    state_sum = state["sum"].addcmul_(grad, grad, value=1)
                     std = state_sum.sqrt().add_(eps)
-                    addcdiv_(p, grad, std, -clr)
+                    p.addcdiv_(grad, std, value=-clr)
         return loss

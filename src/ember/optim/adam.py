@@ -6,7 +6,7 @@ from ..autograd.grad_mode import no_grad
 from .._creation import tensor, zeros_like
 from .. import _dtype
 from .optimizer import Optimizer, _check_lr
-from ._functional import addcdiv_, addcmul_, maximum_
+from .._api.pointwise import maximum
 
 
 class Adam(Optimizer):
@@ -74,18 +74,18 @@ class Adam(Optimizer):
                         else:
                             grad = grad.add(p, alpha=weight_decay)
                     exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                    # lerp_(grad, 1 - beta1), written as the same two whole-array ops
-                    exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-                    addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2)
+                    exp_avg.lerp_(grad, 1 - beta1)
+                    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
                     step = step_t.item()
                     bias_correction1 = 1 - beta1 ** step
                     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                     if amsgrad:
-                        second = maximum_(state["max_exp_avg_sq"], exp_avg_sq)
+                        second = state["max_exp_avg_sq"]
+                        second.copy_(maximum(second, exp_avg_sq))
                     else:
                         second = exp_avg_sq
                     denom = (second.sqrt() / bias_correction2_sqrt).add_(eps)
-                    addcdiv_(p, exp_avg, denom, -lr / bias_correction1)
+                    p.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
         return loss
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from ..autograd.grad_mode import no_grad
-from ._functional import addcdiv_, addcmul_
 from .optimizer import Optimizer, _check_lr
 
 
@@ -65,16 +64,17 @@ class RMSprop(Optimizer):
                     state["step"] += 1
                     if weight_decay != 0:
                         grad = grad.add(p, alpha=weight_decay)
-                    square_avg = addcmul_(state["square_avg"].mul_(alpha), grad, grad, 1 - alpha)
+                    square_avg = state["square_avg"].mul_(alpha).addcmul_(grad, grad,
+                                                                          value=1 - alpha)
                     if group["centered"]:
-                        grad_avg = state["grad_avg"].mul_(alpha).add_(grad, alpha=1 - alpha)
-                        avg = addcmul_(square_avg.clone(), grad_avg, grad_avg, -1).sqrt_()
+                        grad_avg = state["grad_avg"].lerp_(grad, 1 - alpha)
+                        avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
                     else:
                         avg = square_avg.sqrt()
                     avg = avg.add_(eps)
                     if momentum > 0:
-                        buf = addcdiv_(state["momentum_buffer"].mul_(momentum), grad, avg)
+                        buf = state["momentum_buffer"].mul_(momentum).addcdiv_(grad, avg)
                         p.add_(buf, alpha=-lr)
                     else:
-                        addcdiv_(p, grad, avg, -lr)
+                        p.addcdiv_(grad, avg, value=-lr)
         return loss
