@@ -63,6 +63,9 @@ CASES = [
     ("layer_norm_2dims", lambda lib, x, w, b: F(lib).layer_norm(x, (2, 3), w, b),
      (randn(2, 2, 3), randn(2, 3), randn(2, 3)), True),
     ("layer_norm_noaffine", lambda lib, x: F(lib).layer_norm(x, (5,)), (randn(2, 5),), True),
+    ("group_norm", lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
+     (randn(3, 4, 2, 3), randn(4), randn(4)), True),
+    ("group_norm_3d_noaffine", lambda lib, x: F(lib).group_norm(x, 3), (randn(2, 6, 4),), True),
     ("embedding", lambda lib, w: F(lib).embedding(lib.tensor([[0, 2], [2, 3]]), w), (randn(4, 3),), True),
     ("embedding_padding", lambda lib, w: F(lib).embedding(lib.tensor([0, 2, 1, 2]), w, padding_idx=2),
      (randn(4, 3),), True),
@@ -91,7 +94,7 @@ def test_node_names(name, fn, arrays, gradgrad):
 
 SMALL = [c for c in CASES if c[0] in ("conv2d_stride_pad", "conv1d", "max_pool2d_stride_pad",
                                       "avg_pool2d_stride_pad", "adaptive_avg_pool2d_3",
-                                      "batch_norm_train_2d", "layer_norm_2dims", "embedding",
+                                      "batch_norm_train_2d", "layer_norm_2dims", "embedding", "group_norm",
                                       "conv2d_groups")]
 
 

@@ -29,6 +29,8 @@ MODULES = [
     (lambda nn: nn.BatchNorm1d(3, affine=False), (4, 3, 5)),
     (lambda nn: nn.BatchNorm2d(2, momentum=0.3), (3, 2, 3, 3)),
     (lambda nn: nn.LayerNorm((2, 3)), (4, 2, 3)),
+    (lambda nn: nn.GroupNorm(2, 4), (3, 4, 2, 2)),
+    (lambda nn: nn.GroupNorm(3, 3, affine=False), (2, 3, 5)),
     (lambda nn: nn.LayerNorm(3, elementwise_affine=False), (4, 3)),
     (lambda nn: nn.Flatten(), (2, 3, 4)),
     (lambda nn: nn.Flatten(0, 1), (2, 3, 4)),

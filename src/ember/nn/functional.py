@@ -404,6 +404,18 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     return N.layer_norm(input, weight, bias, k, eps)
 
 
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise over groups of channels (and the spatial dims). >>> F.group_norm(x, 2)"""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    if input.shape[1] % num_groups != 0:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {input.shape} and "
+                           f"num_groups={num_groups}")
+    return N.group_norm(input, weight, bias, num_groups, eps)
+
+
 # --- embedding ----------------------------------------------------------------------------------
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
               scale_grad_by_freq=False, sparse=False):

@@ -477,6 +477,45 @@ def weight_shape_of(weight):
     return None if weight is None else tuple(weight.shape)
 
 
+def _grouped(x, groups):
+    """(N, C, *) viewed as (N, groups, C / groups * prod(*)): group norm's normalised axis."""
+    return x.reshape((x.shape[0], groups, -1))
+
+
+def _group_norm(input, weight, bias, groups, eps):  # noqa: A002
+    out, _, _ = _normalise(_grouped(input, groups), (2,), eps)
+    out = out.reshape(input.shape)
+    shape = _shape_for_channels(input.ndim)
+    if weight is not None:
+        out *= weight.reshape(shape)
+    if bias is not None:
+        out += bias.reshape(shape)
+    return out
+
+
+def _group_norm_input_grad(grad, input, weight, groups, eps):  # noqa: A002
+    g = grad if weight is None else grad * weight.reshape(_shape_for_channels(grad.ndim))
+    grouped = _norm_input_grad(_grouped(g, groups), _grouped(input, groups), None, (2,), eps,
+                               None)
+    return grouped.reshape(tuple(F.detached(input).shape))
+
+
+def _group_norm_weight_grad(grad, input, groups, eps):  # noqa: A002
+    xhat = _normalised_tensor(_grouped(input, groups), (2,), eps,
+                              _count(_grouped(F.detached(input), groups), (2,)))[0]
+    return sum_dims(grad * xhat.reshape(tuple(F.detached(input).shape)),
+                    _batch_dims(grad.ndim))
+
+
+group_norm = defop(
+    "NativeGroupNormBackward0", inputs="input weight bias",
+    forward=_group_norm,
+    input=_group_norm_input_grad,
+    weight=_group_norm_weight_grad,
+    bias=lambda grad, input: connected(sum_dims(grad, _batch_dims(grad.ndim)), input),  # noqa: A002
+)
+
+
 # --- embedding ----------------------------------------------------------------------------------
 def _embedding_grad(grad, indices, num_weights, padding_idx):
     dim = grad.shape[-1]
