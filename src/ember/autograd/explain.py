@@ -39,7 +39,9 @@ def graph_nodes(roots):
 def saved_values(node):
     """What ``node`` saved for backward, as ``(name, array_or_value, kind)`` triples.
 
-    ``kind`` is ``"input"`` (a saved input tensor), ``"result"`` (the op's own output),
+    ``kind`` is ``"leaf"`` (a saved input without a grad_fn: data or a parameter the program
+    holds anyway), ``"intermediate"`` (a saved input made by another op), ``"result"`` (the op's
+    own output),
     ``"array"`` (a constant array) or ``"value"`` (a shape or a non-tensor argument, no tensor
     memory). Returns ``None`` when the node's buffers were freed by a backward.
     """
@@ -60,14 +62,16 @@ def saved_values(node):
         if ctx._freed:
             return None
         return [(f"saved_tensors[{i}]", t._data if isinstance(t, Tensor) else t,
-                 "input" if isinstance(t, Tensor) else "value") for i, t in enumerate(ctx._saved)]
+                 ("leaf" if t.grad_fn is None else "intermediate") if isinstance(t, Tensor)
+                 else "value") for i, t in enumerate(ctx._saved)]
     return []
 
 
 def _unpack_record(name, record):
     kind = type(record).__name__
     if kind == "SavedTensor":
-        return [(name, record.tensor._data, "input")]
+        tensor = record.tensor
+        return [(name, tensor._data, "leaf" if tensor.grad_fn is None else "intermediate")]
     if kind == "SavedResult":
         return [(name, record.array, "result")]
     if type(record) is tuple and record and type(record[0]).__name__ == "SavedResult":
@@ -90,9 +94,10 @@ class MemoryReport:
     ``rows``: ``(node_name, saved_name, shape, dtype, nbytes, kind)`` for every saved array,
     biggest first. ``by_node``: ``(node_name, nbytes)`` per node, biggest first. ``total_bytes``:
     the sum over rows; ``unique_bytes``: the same with each buffer counted once (a tensor saved by
-    two nodes is one buffer); ``graph_only_bytes``: unique bytes that are not the leaves' own data,
-    that is, memory that only the graph keeps alive. ``freed``: nodes whose buffers a backward
-    already freed. ``num_nodes``: nodes in the graph. Printing shows the ``max_rows`` biggest.
+    two nodes is one buffer); ``graph_only_bytes``: unique bytes that are not leaves' data
+    (parameters, inputs), that is, memory that only the graph keeps alive. ``freed``: nodes
+    whose buffers a backward already freed. ``num_nodes``: nodes in the graph. Printing shows
+    the ``max_rows`` biggest.
     """
 
     max_rows = 20
@@ -162,6 +167,8 @@ def memory_report(*outputs):
             if type(value) is not np.ndarray:
                 continue
             rows.append((name, saved_name, value.shape, str(value.dtype), value.nbytes, kind))
+            if kind == "leaf":
+                leaf_memory.add(_memory_key(value))
             per_node[node] = per_node.get(node, 0) + value.nbytes
             unique[_memory_key(value)] = value.nbytes
     rows.sort(key=lambda r: -r[4])
@@ -380,6 +387,7 @@ def explain(y, w, params=None, max_paths=1000, top=10):
 
     gradient = engine_grad(y, w, retain_graph=True)[0]._data
     seed = np.ones(y._data.shape, y._data.dtype)
+    names.setdefault(id(w), w_name)
     paths = _follow_paths(start, y._output_nr, seed, key, counts, max_paths, names)
     total = np.zeros(w._data.shape, dtype)
     with np.errstate(invalid="ignore", over="ignore"):
