@@ -62,10 +62,10 @@ def test_lenet_quick_run(example, fake_pyplot, tmp_path):
 def test_programs_run_as_scripts(tmp_path):
     env = dict(os.environ, EMBER_RUNS=str(tmp_path))
     env.pop("PYTHONPATH", None)  # the programs find ember in the checkout by themselves
-    result = subprocess.run([sys.executable, "examples/mnist_mlp.py", "--quick"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "examples/weight_decay.py", "--epochs", "10"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "epoch 1: train loss" in result.stdout and "test accuracy" in result.stdout
+    assert "wd = 0: L2 norm of w:" in result.stdout and "wd = 3: L2 norm of w:" in result.stdout
 
 
 def test_progress_uses_tqdm_when_installed_and_prints_otherwise(monkeypatch, capsys):
