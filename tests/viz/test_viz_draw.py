@@ -170,3 +170,15 @@ def test_renders_svg_and_png_with_dot(tmp_path):
     with open(png_path, "rb") as file:
         assert file.read(8) == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in picture._repr_svg_()
+
+
+def test_retained_intermediate_gradients_and_named_outputs():
+    w = ember.tensor([1., 2.], requires_grad=True)
+    h = w * 3
+    h.retain_grad()
+    loss = h.sum()
+    loss.backward()
+    nodes, _ = parse(draw(loss, params={"w": w, "loss": loss}, show_grads=True).source)
+    ids = by_first_line(nodes)
+    assert nodes[ids["MulBackward0"][0]][0] == ["MulBackward0", "grad: mean 1 min 1 max 1"]
+    assert nodes[ids["loss"][0]][0] == ["loss", "[] float32"]
