@@ -234,6 +234,8 @@ class Op:
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self,
                                                  "num_outputs": outputs})
         self.node_class.__module__ = "ember.autograd.graph"
+        if outputs == 1:
+            self._record = _compile_recorder(self)
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -371,6 +373,84 @@ class Op:
                 r.grad_fn = node
                 if i:
                     r._output_nr = i
+
+
+def _compile_recorder(op):
+    """Write ``op._record`` out for this one row: edges, saved values and broadcast bookkeeping
+    unrolled for its inputs and its save plan, so a call runs no loops and no branches on the
+    row's shape (the way dataclasses write ``__init__``). It does what :meth:`Op._record` does
+    for single-output rows; see Note [Hot path]."""
+    lines = ["def record(args, results):",
+             "    result = results[0]",
+             "    node = _new(node_class)"]
+    count = op.num_inputs
+    for i in range(count):
+        lines.append(f"    x{i} = args[{i}]")
+    for i, derivative in enumerate(op.derivatives):
+        if derivative is None:
+            lines.append(f"    e{i} = _NO_EDGE")
+            continue
+        lines += [
+            f"    if isinstance(x{i}, Tensor) and x{i}._requires_grad:",
+            f"        fn = x{i}.grad_fn",
+            "        if fn is None:",
+            f"            ref = x{i}._accumulator",
+            "            fn = ref() if ref is not None else None",
+            f"            e{i} = (fn if fn is not None else accumulator(x{i}), 0)",
+            "        else:",
+            f"            e{i} = (fn, x{i}._output_nr)",
+            "    else:",
+            f"        e{i} = _NO_EDGE",
+        ]
+    lines.append("    node.next_functions = (" + "".join(f"e{i}, " for i in range(count)) + ")")
+    lines.append("    node._sequence_nr = next(_sequence)")
+    namespace = {"_new": _new, "node_class": op.node_class, "Tensor": Tensor,
+                 "_NO_EDGE": _NO_EDGE, "accumulator": accumulator, "_sequence": _sequence,
+                 "SavedTensor": SavedTensor, "SavedResult": SavedResult,
+                 "_float_dtypes": _float_dtypes}
+    for j, (kind, index) in enumerate(op.save_plan):
+        if kind == _INPUT:
+            lines += [
+                f"    if isinstance(x{index}, Tensor):",
+                f"        s{j} = _new(SavedTensor)",
+                f"        s{j}.tensor = x{index}",
+                f"        counter = x{index}._vc",
+                f"        s{j}.version = 0 if counter is None else counter[0]",
+                "    else:",
+                f"        s{j} = x{index}",
+            ]
+        elif kind == _ATTRIBUTE:
+            namespace[f"default{j}"] = op.attribute_defaults[index - count]
+            lines.append(f"    s{j} = args[{index}] if len(args) > {index} else default{j}")
+        elif kind == _SHAPE:
+            lines.append(f"    s{j} = x{index}._data.shape if isinstance(x{index}, Tensor) "
+                         "else ()")
+        else:
+            lines.append(f"    s{j} = SavedResult(result)")
+    lines.append("    node._saved = (" + "".join(f"s{j}, " for j in range(len(op.save_plan)))
+                 + ")")
+    if op.broadcast:
+        lines.append("    out = result._data")
+        for i in range(count):
+            lines += [
+                f"    if isinstance(x{i}, Tensor) and x{i}._requires_grad:",
+                f"        data = x{i}._data",
+                "        if data.shape != out.shape:",
+                "            if node._shapes is None:",
+                f"                node._shapes = [None] * {count}",
+                f"            node._shapes[{i}] = data.shape",
+                "        if data.dtype != out.dtype:",
+                "            if node._dtypes is None:",
+                f"                node._dtypes = [None] * {count}",
+                f"            node._dtypes[{i}] = data.dtype",
+            ]
+    lines += [
+        "    if result._data.dtype in _float_dtypes:",
+        "        result._requires_grad = True",
+        "        result.grad_fn = node",
+    ]
+    exec("\n".join(lines), namespace)  # noqa: S102 - the text is built above from the row
+    return namespace["record"]
 
 
 def _propagate_cut(inputs, results):
