@@ -160,3 +160,11 @@ def test_doc_is_not_stale():
 def test_main_prints_the_table(capsys):
     table.main()
     assert capsys.readouterr().out == table.render_markdown()
+
+
+def test_used_by_names_the_public_functions(rendered):
+    assert "`torch.mul`" in _block(rendered, "MulBackward0").partition("- inputs")[0]
+    assert "`torch.cat`" in _block(rendered, "CatBackward0").partition("- inputs")[0]
+    # a method and its in-place form are implied by the function of the same name
+    assert table._shortest(["torch.mul", "Tensor.mul", "Tensor.mul_", "Tensor.view",
+                            "Tensor.view_"]) == ["Tensor.view", "torch.mul"]

@@ -44,7 +44,8 @@ one derivative formula per differentiable input (see docs/notes.md, Note [The op
   (`<MulBackward0 object at 0x...>`), then the Python name the row has in its module.
 - **used by**: public functions whose code calls the row (`torch.` for `ember.<name>`, `Tensor.`
   for methods, `F.` for `ember.nn.functional`), found by scanning their code and private helpers;
-  rows reached only through formulas or through dispatch helpers in `ember.ops` list none.
+  `torch.mul` stands for `Tensor.mul` and `Tensor.mul_` as well. Rows reached only through
+  formulas or through dispatch helpers in `ember.ops` list none.
 - **inputs**: the tensor inputs, in call order. **arguments**: the non-tensor arguments that follow
   them (`row(x, y, *arguments)`), with defaults.
 - **flags**: `promote` (`"binary"`: PyTorch type promotion across inputs; `"float"`: the same, then
@@ -262,6 +263,21 @@ def _rows_in(value):
     return set()
 
 
+def _shortest(labels):
+    """``torch.mul`` stands for ``Tensor.mul`` and ``Tensor.mul_`` too: list each name once."""
+    labels = set(labels)
+    functions = {label.partition(".")[2] for label in labels if label.startswith("torch.")}
+    methods = {label.partition(".")[2] for label in labels if label.startswith("Tensor.")}
+    shown = []
+    for label in sorted(labels):
+        space, _, name = label.partition(".")
+        if space == "Tensor" and (name in functions or (
+                name.endswith("_") and (name[:-1] in functions or name[:-1] in methods))):
+            continue
+        shown.append(label)
+    return shown
+
+
 def _users(entries):
     users = {}
     for label, fn in entries:
@@ -345,7 +361,7 @@ def _render_row(row, where, users):
     lines = [heading, ""]
     used = users.get(id(row))
     if used:
-        lines.append(f"- used by: {', '.join(_code(u) for u in sorted(set(used)))}")
+        lines.append(f"- used by: {', '.join(_code(u) for u in _shortest(used))}")
     lines += [
         f"- inputs: {inputs}",
         f"- arguments: {_arguments(row)}",
