@@ -3,7 +3,11 @@
 For each op: forward alone (inputs that do not require grad), and forward + backward (inputs
 that require grad; the output is summed so backward needs no seed tensor, and the sum is part of
 both libraries' timing). Medians of interleaved repeats; ratio = ember / PyTorch.
-Run: python benchmarks/bench_ops.py [--quick]
+
+Times are this process's CPU time (time.process_time) by default: on a shared machine with
+more runnable processes than cores, wall-clock time mostly measures waiting for a core, and the
+ratios drift by 2-5x from run to run. ``--wall`` times wall-clock instead (benchmarks/_timing).
+Run: python benchmarks/bench_ops.py [--quick] [--wall]
 """
 
 from __future__ import annotations
@@ -13,10 +17,29 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import statistics  # noqa: E402
+import time  # noqa: E402
+
 import numpy as np  # noqa: E402
 
 import ember  # noqa: E402
 from _timing import compare, row  # noqa: E402
+
+
+def cpu_compare(ember_fn, torch_fn, number=1000, repeats=15, warmup=50):
+    """Like _timing.compare, with CPU time: interleaved repeats, medians, ratio ember/PyTorch."""
+    for _ in range(warmup):
+        ember_fn()
+        torch_fn()
+    samples = ([], [])
+    for _ in range(repeats):
+        for fn, out in ((ember_fn, samples[0]), (torch_fn, samples[1])):
+            start = time.process_time()
+            for _ in range(number):
+                fn()
+            out.append((time.process_time() - start) / number)
+    e, t = statistics.median(samples[0]), statistics.median(samples[1])
+    return e, t, e / t
 
 # (name, fn(lib, x, y, m)): x, y are (16,) floats in (0.5, 1.5); m is (16, 16)
 OPS = [
@@ -65,19 +88,20 @@ def forward_backward(lib, fn):
     return step
 
 
-def main(quick=False):
+def main(quick=False, wall=False):
     import torch
 
     torch.set_num_threads(1)
     number, repeats = (200, 5) if quick else (1000, 11)
+    timer = compare if wall else cpu_compare
     print("| op (shape (16,)) | ember fwd | PyTorch fwd | ratio | ember fwd+bwd | "
           "PyTorch fwd+bwd | ratio |")
     print("|---|---|---|---|---|---|---|")
     results = []
     for name, fn in OPS:
-        f = compare(forward(ember, fn), forward(torch, fn), number=number, repeats=repeats)
-        b = compare(forward_backward(ember, fn), forward_backward(torch, fn),
-                    number=number // 4, repeats=repeats)
+        f = timer(forward(ember, fn), forward(torch, fn), number=number, repeats=repeats)
+        b = timer(forward_backward(ember, fn), forward_backward(torch, fn),
+                  number=number // 4, repeats=repeats)
         results.append((name, f, b))
         first = row(name, *f)
         second = row("", *b)[4:]
@@ -89,4 +113,4 @@ def main(quick=False):
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick="--quick" in sys.argv, wall="--wall" in sys.argv)

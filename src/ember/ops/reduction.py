@@ -26,21 +26,23 @@ def _numel(shape, dim):
     return count
 
 
-sum_all = defop("SumBackward0", forward=lambda self: xp.sum(self),
+# (ndarray methods: NumPy's module-level sum/mean/max add microseconds of Python per call)
+sum_all = defop("SumBackward0", forward=lambda self: self.sum(),
                 self=lambda grad, self_shape: F.expand(grad, self_shape))
 sum_dim = defop(
     "SumBackward1",
-    forward=lambda self, dim, keepdim: xp.sum(self, axis=dim, keepdims=keepdim),
+    forward=lambda self, dim, keepdim: self.sum(axis=dim, keepdims=keepdim),
     self=lambda grad, self_shape, dim, keepdim: F.expand(
         grad if keepdim else F.unsqueeze_dims(grad, dim, len(self_shape)), self_shape),
 )
 mean_all = defop(
-    "MeanBackward0", forward=lambda self: xp.mean(self, dtype=self.dtype),
+    "MeanBackward0", forward=lambda self: self.sum(dtype=self.dtype) / self.size,
     self=lambda grad, self_shape: F.expand(grad / max(_numel(self_shape, None), 1), self_shape),
 )
 mean_dim = defop(
     "MeanBackward1",
-    forward=lambda self, dim, keepdim: xp.mean(self, axis=dim, keepdims=keepdim, dtype=self.dtype),
+    forward=lambda self, dim, keepdim: self.sum(axis=dim, keepdims=keepdim, dtype=self.dtype)
+    / _numel(self.shape, dim),
     self=lambda grad, self_shape, dim, keepdim: F.expand(
         (grad if keepdim else F.unsqueeze_dims(grad, dim, len(self_shape)))
         / max(_numel(self_shape, dim), 1), self_shape),
@@ -215,8 +217,8 @@ def _pick(value_fn, arg_fn):
         if self.ndim == 0:
             return self.copy(), xp.zeros((), xp.int64)
         # (NaN wins both: max propagates it and argmax returns the first NaN's index)
-        return (value_fn(self, axis=dim, keepdims=keepdim),
-                arg_fn(self, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False))
+        return (getattr(self, value_fn)(axis=dim, keepdims=keepdim),
+                getattr(self, arg_fn)(axis=dim, keepdims=keepdim).astype(xp.int64, copy=False))
 
     return forward
 
@@ -225,8 +227,8 @@ def _selected_grad(grad, result, self_shape, dim, keepdim):
     return _scatter_selected(grad[0], result[1], self_shape, dim, keepdim)
 
 
-max_dim = defop("MaxBackward0", forward=_pick(xp.max, xp.argmax), outputs=2, self=_selected_grad)
-min_dim = defop("MinBackward0", forward=_pick(xp.min, xp.argmin), outputs=2, self=_selected_grad)
+max_dim = defop("MaxBackward0", forward=_pick("max", "argmax"), outputs=2, self=_selected_grad)
+min_dim = defop("MinBackward0", forward=_pick("min", "argmin"), outputs=2, self=_selected_grad)
 
 
 def _sorted_indices(self, dim, descending):
