@@ -2,6 +2,7 @@
 
     python benchmarks/bench_training.py            # step: 15 repeats of 20 steps; epoch: 3 repeats
     python benchmarks/bench_training.py --quick    # fewer repeats, 50-batch "epochs"
+    python benchmarks/bench_training.py --cpu      # CPU time instead of wall-clock
 
 1. One MLP training step: 784-512-256-10 with ReLU, a batch of 128, CrossEntropyLoss,
    SGD (lr 0.01, momentum 0.9), float32: forward, zero_grad, backward, step.
@@ -41,7 +42,7 @@ def blas_threads():
         return os.cpu_count() or 1
 
 
-def interleaved(fns, repeats, number):
+def interleaved(fns, repeats, number, clock):
     """Median seconds per call of each function; repeats alternate between the functions."""
     for fn in fns:
         fn()  # warm-up
@@ -49,10 +50,10 @@ def interleaved(fns, repeats, number):
     for _ in range(repeats):
         for i, fn in enumerate(fns):
             gc.collect()
-            start = time.perf_counter()
+            start = clock()
             for _ in range(number):
                 fn()
-            samples[i].append((time.perf_counter() - start) / number)
+            samples[i].append((clock() - start) / number)
     return [statistics.median(s) for s in samples]
 
 
@@ -134,7 +135,11 @@ def torch_epoch(max_batches):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time process CPU seconds (all threads) instead of wall-clock: "
+                             "steadier on a shared, loaded machine")
     args = parser.parse_args(argv)
+    clock = time.process_time if args.cpu else time.perf_counter
     import torch
 
     threads = blas_threads()
@@ -145,14 +150,16 @@ def main(argv=None):
     epoch_repeats, max_batches = (1, 50) if args.quick else (3, None)
 
     print(f"ember {ember.__version__} vs torch {torch.__version__}, {threads} thread(s), "
-          "float32, medians of interleaved repeats")
+          f"float32, {'CPU' if args.cpu else 'wall-clock'} time, medians of interleaved repeats")
     print(f"{'workload':<44} {'ember':>10} {'PyTorch':>10} {'ember/PyTorch':>14}")
-    e, t = interleaved([mlp_step(ember), mlp_step(torch)], step_repeats, step_number)
+    e, t = interleaved([mlp_step(ember), mlp_step(torch)], step_repeats, step_number,
+                       clock)
     print(f"{'MLP step 784-512-256-10, batch 128':<44} {e * 1e3:>7.2f} ms {t * 1e3:>7.2f} ms "
           f"{e / t:>14.2f}")
     name = "MNIST epoch incl. loading (469 batches)" if max_batches is None else (
         f"MNIST {max_batches} batches incl. loading")
-    e, t = interleaved([ember_epoch(max_batches), torch_epoch(max_batches)], epoch_repeats, 1)
+    e, t = interleaved([ember_epoch(max_batches), torch_epoch(max_batches)], epoch_repeats, 1,
+                       clock)
     print(f"{name:<44} {e:>8.2f} s {t:>8.2f} s {e / t:>14.2f}")
 
 
