@@ -168,3 +168,15 @@ def test_used_by_names_the_public_functions(rendered):
     # a method and its in-place form are implied by the function of the same name
     assert table._shortest(["torch.mul", "Tensor.mul", "Tensor.mul_", "Tensor.view",
                             "Tensor.view_"]) == ["Tensor.view", "torch.mul"]
+
+
+def test_multi_line_lambdas_keep_their_lines_without_pragmas():
+    row = defop("TableTestBackward1", forward=lambda self: self,
+                self=lambda grad:  # noqa: E731
+                grad * 7)
+    try:
+        block = _block(table.render_markdown(), "TableTestBackward1")
+    finally:
+        REGISTRY.remove(row)
+    assert "self = lambda grad:\n" in block and "grad * 7\n" in block
+    assert "noqa" not in block

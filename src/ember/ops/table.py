@@ -19,6 +19,7 @@ import functools
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import textwrap
 import types
@@ -27,6 +28,7 @@ from . import op as _op
 
 _PACKAGE = _op.__name__.rpartition(".")[0]  # "ember.ops" (also under python -m)
 _HERE = "table"  # this module declares no rows
+_NOQA = re.compile(r"[ \t]*# noqa\b[^\n]*")
 
 _HOW_TO_READ = """\
 # The op table
@@ -166,6 +168,11 @@ def _lambda_source(fn, input_name):
     return textwrap.dedent(_segment(lines, chosen)).strip()
 
 
+def _without_noqa(text):
+    """Linter pragmas are for the linter, not for readers of the table."""
+    return _NOQA.sub("", text)
+
+
 def formula_source(fn, input_name=None):
     """The source text of a derivative formula (a lambda alone, a def whole), else its name.
 
@@ -178,9 +185,9 @@ def formula_source(fn, input_name=None):
             if fn.__name__ == "<lambda>":
                 text = _lambda_source(fn, input_name)
                 if text:
-                    return text
+                    return _without_noqa(text)
             else:
-                return textwrap.dedent(inspect.getsource(fn)).strip()
+                return _without_noqa(textwrap.dedent(inspect.getsource(fn)).strip())
         except (OSError, TypeError, SyntaxError):
             pass  # no source on disk (interactive definitions): fall back to the name
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
