@@ -368,6 +368,46 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     return N.adaptive_avg_pool2d(input, size)
 
 
+# PyTorch computes the 1-D pools as 2-D pools over an inserted height of 1 (SqueezeBackward1).
+def _pool1d_input(input, name):  # noqa: A002
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{name}() Expected 2D or 3D input tensor, but got "
+                           f"{list(input.shape)}")
+    return input.unsqueeze(-2)
+
+
+def _one(value, name):
+    return value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """Maximum over windows of the last dim. >>> F.max_pool1d(ember.ones(1, 2, 6), 2).shape"""
+    kernel = _one(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _one(stride, "stride")
+    out = max_pool2d(_pool1d_input(input, "max_pool1d"), (1, kernel), (1, stride),
+                     (0, _one(padding, "padding")), (1, _one(dilation, "dilation")), ceil_mode,
+                     return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True):
+    """Mean over windows of the last dim. >>> F.avg_pool1d(ember.ones(1, 2, 6), 2).shape"""
+    kernel = _one(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _one(stride, "stride")
+    return avg_pool2d(_pool1d_input(input, "avg_pool1d"), (1, kernel), (1, stride),
+                      (0, _one(padding, "padding")), ceil_mode, count_include_pad).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input, output_size):  # noqa: A002
+    """Average-pool the last dim to ``output_size``. >>> F.adaptive_avg_pool1d(x, 3)"""
+    x = _pool1d_input(input, "adaptive_avg_pool1d")
+    return N.adaptive_avg_pool2d(x, (1, _one(output_size, "output_size"))).squeeze(-2)
+
+
 # --- normalisation ------------------------------------------------------------------------------
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
                momentum=0.1, eps=1e-5):
