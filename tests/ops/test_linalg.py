@@ -174,6 +174,22 @@ ERRORS = [
     (lambda L: L.einsum("ij,jk->ik", L.ones(2, 3)), RuntimeError,
      "einsum(): fewer operands were provided than specified in the equation"),
     (lambda L: L.outer(L.ones(2, 2), L.ones(2)), RuntimeError, "outer: Expected 1-D argument"),
+    (lambda L: L.ones(2, 3) @ L.ones(3, 2, dtype=L.float64), RuntimeError,
+     "expected m1 and m2 to have the same dtype, but got: float != double"),
+    (lambda L: L.ones(2, 3) @ L.ones(3, dtype=L.float64), RuntimeError,
+     "addmv input tensors must have the same dtype, but got Double, Float, and Double"),
+    (lambda L: L.ones(3) @ L.ones(3, dtype=L.float64), RuntimeError,
+     "dot : expected both vectors to have same dtype, but found Float and Double"),
+    (lambda L: L.ones(2, 2, 3) @ L.ones(2, 3, 2, dtype=L.float64), RuntimeError,
+     "expected scalar type Float but found Double"),
+    (lambda L: L.bmm(L.ones(1, 2, 3), L.ones(1, 3, 2, dtype=L.float64)), RuntimeError,
+     "expected scalar type Float but found Double"),
+    (lambda L: L.mv(L.ones(2, 3), L.ones(3, dtype=L.float64)), RuntimeError,
+     "addmv input tensors must have the same dtype"),
+    (lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3), L.ones(3, 2, dtype=L.float64)), RuntimeError,
+     "self and mat2 must have the same dtype, but got Float and Double"),
+    (lambda L: L.einsum("i,i->", L.ones(3), L.ones(3, dtype=L.float64)), RuntimeError,
+     "expected scalar type Float but found Double"),
 ]
 
 

@@ -80,6 +80,8 @@ def bmm(input, mat2):  # noqa: A002
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3
                            else "batch2 must be a 3D tensor")
+    if input.dtype is not mat2.dtype:
+        raise L.dtype_mismatch(input, mat2)
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
@@ -114,6 +116,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
         raise RuntimeError(f"{'mat1' if mat1.ndim != 2 else 'mat2'} must be a matrix, got "
                            f"{mat1.ndim if mat1.ndim != 2 else mat2.ndim}-D tensor")
     L.check_mm(mat1, mat2)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{input.dtype._legacy[:-6]} and {mat2.dtype._legacy[:-6]}")
+    _same_dtype(mat1, mat2)
     out_shape = (mat1.shape[0], mat2.shape[1])
     if np.broadcast_shapes(input.shape, out_shape) != out_shape:
         raise RuntimeError(f"The expanded size of the tensor ({out_shape[-1]}) must match the "
@@ -178,6 +184,9 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     inputs, output = _parse_einsum(equation, operands)
+    for op in operands[1:]:
+        if op.dtype is not operands[0].dtype:
+            raise L.dtype_mismatch(operands[0], op.reshape(1, 1, -1))
     if len(operands) == 1:
         return L.einsum_one(operands[0], ((inputs[0],), output))
     # Contract left to right, keeping the letters that later operands or the output still need.

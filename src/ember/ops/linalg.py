@@ -45,9 +45,33 @@ def check_mm(a, b):
                            f"({_shape_text(a.shape)} and {_shape_text(b.shape)})")
 
 
+def _kind(t):
+    return t.dtype._legacy[:-6]
+
+
+def dtype_mismatch(a, b):
+    """PyTorch's error for a product of two dtypes, worded as the kernel each form reaches."""
+    da, db = a.ndim, b.ndim
+    if da == 1 and db == 1:
+        return RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                            f"{_kind(a)} and {_kind(b)}")
+    if db == 1 and da == 2:
+        return RuntimeError(f"addmv input tensors must have the same dtype, but got {_kind(b)}, "
+                            f"{_kind(a)}, and {_kind(b)}")
+    if db <= 2:
+        names = {"Float": "float", "Double": "double", "Half": "c10::Half", "Long": "long int",
+                 "Int": "int", "Short": "short int", "Char": "signed char",
+                 "Byte": "unsigned char", "Bool": "bool"}
+        return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                            f"{names[_kind(a)]} != {names[_kind(b)]}")
+    return RuntimeError(f"expected scalar type {_kind(a)} but found {_kind(b)}")
+
+
 def matmul(a, b):
     """PyTorch's matmul: dot, mv, mm, or a broadcast batched product, by the inputs' dims."""
     da, db = a.ndim, b.ndim
+    if a._data.dtype != b._data.dtype:
+        raise dtype_mismatch(a, b)
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{da}D and {db}D")
