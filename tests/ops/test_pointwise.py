@@ -353,3 +353,14 @@ def test_erf_is_float64_accurate():
     got = ember.erf(ember.tensor(x)).numpy()
     np.testing.assert_allclose(got, [math.erf(v) for v in x], rtol=1e-15, atol=1e-300)
     check(lambda L, a: (L.erf(a), L.erfc(a)), x, grad=False)
+
+
+@pytest.mark.parametrize("name", ["ember._api.pointwise", "ember._api.reduction",
+                                  "ember._api.linalg", "ember.linalg"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), extraglobs={"ember": ember},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -265,8 +265,8 @@ def inverse(input):  # noqa: A002
 def det(A):
     """The determinant of a square matrix (or of each in a batch).
 
-    >>> ember.linalg.det(ember.tensor([[2., 1.], [1., 3.]]))
-    tensor(5.0000)
+    >>> ember.linalg.det(ember.tensor([[2., 0.], [1., 4.]]))
+    tensor(8.)
     """
     _check_square("linalg.det", A)
     return L.det(A)
