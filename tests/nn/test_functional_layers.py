@@ -51,6 +51,8 @@ CASES = [
     ("max_pool1d", lambda lib, x: F(lib).max_pool1d(x, 3, 2, 1), (randn(2, 3, 9),), True),
     ("avg_pool1d", lambda lib, x: F(lib).avg_pool1d(x, 2), (randn(2, 3, 9),), True),
     ("adaptive_avg_pool1d", lambda lib, x: F(lib).adaptive_avg_pool1d(x, 4), (randn(3, 9),), True),
+    ("prelu_channels", lambda lib, x, w: F(lib).prelu(x, w), (randn(2, 3, 4), randn(3)), True),
+    ("prelu_single", lambda lib, x, w: F(lib).prelu(x, w), (randn(5), randn(1)), True),
     ("batch_norm_train_2d", lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, True),
      (randn(4, 3, 2, 3), randn(3), randn(3)), True),
     ("batch_norm_train_1d", lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, True),
@@ -157,6 +159,9 @@ ERRORS = [
      "index out of range in self"),
     (lambda lib: lib.nn.functional.layer_norm(lib.ones(2, 3), (4,)), RuntimeError,
      "Given normalized_shape=[4], expected input with shape [*, 4], but got input of size"),
+    (lambda lib: lib.nn.functional.prelu(lib.ones(2, 3, 4), lib.ones(2)), RuntimeError,
+     "Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and "
+     "channel size = 3."),
     (lambda lib: lib.nn.functional.batch_norm(lib.ones(1, 3), None, None, training=True),
      ValueError, "Expected more than 1 value per channel when training"),
 ]

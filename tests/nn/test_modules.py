@@ -37,6 +37,8 @@ MODULES = [
     (lambda nn: nn.GroupNorm(2, 4), (3, 4, 2, 2)),
     (lambda nn: nn.GroupNorm(3, 3, affine=False), (2, 3, 5)),
     (lambda nn: nn.LayerNorm(3, elementwise_affine=False), (4, 3)),
+    (lambda nn: nn.PReLU(3, init=0.1), (2, 3, 4)),
+    (lambda nn: nn.PReLU(), (2, 3)),
     (lambda nn: nn.Flatten(), (2, 3, 4)),
     (lambda nn: nn.Flatten(0, 1), (2, 3, 4)),
     (lambda nn: nn.Unflatten(1, (2, 2)), (3, 4)),

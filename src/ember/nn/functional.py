@@ -17,6 +17,7 @@ import numpy as np
 from .. import _api
 from .. import no_grad, rand, tensor, where, zeros
 from .._tensor import Tensor
+from ..ops import activation as A
 from ..ops import linalg as L
 from ..ops import loss as Loss
 from ..ops import nn as N
@@ -93,6 +94,15 @@ def hardsigmoid(input, inplace=False):  # noqa: A002
 def hardswish(input, inplace=False):  # noqa: A002
     """x * relu6(x + 3) / 6. >>> F.hardswish(ember.ones(1))"""
     return _maybe_inplace("hardswish", input, inplace)
+
+
+def prelu(input, weight):  # noqa: A002
+    """x if x > 0 else weight * x, one weight per channel (dim 1) or one for all."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() != 1 and weight.numel() != channels:
+        raise RuntimeError("Mismatch of parameter numbers and input channel size. Found "
+                           f"parameter numbers = {weight.numel()} and channel size = {channels}.")
+    return A.prelu(input, weight)
 
 
 def relu(input, inplace=False):  # noqa: A002

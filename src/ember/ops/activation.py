@@ -166,6 +166,41 @@ def _mish_grad(grad, self):
 
 mish = defop("MishBackward0", promote="float", forward=_mish, self=_mish_grad)
 
+def _channel_shape(weight, ndim):
+    """The weight's shape for broadcasting against the input: (C,) along dim 1."""
+    if weight.size == 1 or ndim < 2:
+        return weight.shape
+    return (-1,) + (1,) * (ndim - 2)
+
+
+def _prelu(self, weight):
+    w = weight.reshape(_channel_shape(weight, self.ndim))
+    return xp.where(self > 0, self, self * w)
+
+
+def _prelu_self(grad, self, weight):
+    positive = F.detached(self) > 0
+    w = weight.reshape(_channel_shape(F.detached(weight), F.detached(self).ndim))
+    return grad * (_mask(positive, self) + _mask(~positive, self) * w)
+
+
+def _prelu_weight(grad, self, weight):
+    x = F.detached(self)
+    contribution = grad * self * _mask(x <= 0, self)
+    w = F.detached(weight)
+    if w.size == 1:
+        total = contribution.sum()
+        return total.reshape(w.shape) if isinstance(total, Tensor) else xp.reshape(total, w.shape)
+    dims = (0,) + tuple(range(2, x.ndim))
+    if isinstance(contribution, Tensor):
+        return contribution.sum(dims) if dims else contribution
+    return contribution.sum(axis=dims)
+
+
+prelu = defop("PreluKernelBackward0", inputs="self weight", forward=_prelu,
+              self=_prelu_self, weight=_prelu_weight)
+
+
 # --- gelu ---------------------------------------------------------------------------------------
 # NumPy has no erf; math.erf is exact, and GELU's cost is dominated elsewhere in a model step.
 _erf_ufunc = np.frompyfunc(math.erf, 1, 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ... import full
 from .. import functional as F
+from ..parameter import Parameter
 from .module import Module
 
 
@@ -146,3 +148,18 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     def forward(self, input):  # noqa: A002
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+
+class PReLU(Module):
+    """LeakyReLU with a learned slope (one, or one per channel), initialised to ``init``."""
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(full((num_parameters,), init, dtype=dtype))
+
+    def forward(self, input):  # noqa: A002
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
