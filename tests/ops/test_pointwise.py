@@ -53,6 +53,7 @@ UNARY = [  # (name, fn, domain)
     ("sigmoid", lambda L, x: L.sigmoid(x), "any"),
     ("logit", lambda L, x: L.logit(x), "prob"),
     ("logit_eps", lambda L, x: L.logit(x, eps=0.3), "prob"),
+    ("logit_outside", lambda L, x: L.logit(x * 2 - 0.5), "prob"),
     ("erf", lambda L, x: L.erf(x), "any"),
     ("erfc", lambda L, x: L.erfc(x), "any"),
     ("floor", lambda L, x: L.floor(x), "any"),

@@ -379,9 +379,9 @@ def _logit(self, eps):
 
 def _logit_grad(grad, self, eps):
     out = grad / (self * (1 - self))
-    if eps is None:
-        return out
     x = F.detached(self)
+    if eps is None:  # outside [0, 1] the derivative is NaN (PyTorch's choice)
+        return F.where((x < 0) | (x > 1), math.nan, out)
     return F.where((x < eps) | (x > 1 - eps), 0.0, out)
 
 
