@@ -236,6 +236,7 @@ class Op:
         self.node_class.__module__ = "ember.autograd.graph"
         if outputs == 1:
             self._record = _compile_recorder(self)
+            self.node_class.apply = _compile_apply(self)
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -451,6 +452,49 @@ def _compile_recorder(op):
     ]
     exec("\n".join(lines), namespace)  # noqa: S102 - the text is built above from the row
     return namespace["record"]
+
+
+def _compile_apply(op):
+    """Write ``apply`` out for this row's node class: the saved values unpacked by position and
+    each input's formula called directly. It does what :meth:`OpNode.apply` does for
+    single-output rows (Note [Hot path])."""
+    lines = ["def apply(self, grads, create_graph):",
+             "    saved = self._saved",
+             "    if saved is None:",
+             "        raise RuntimeError(FREED_MESSAGE + anomaly_mode.freed_explanation(",
+             "            self, getattr(self, '_freed_at', None)))",
+             "    grad = grads[0]"]
+    for j, (kind, _) in enumerate(op.save_plan):
+        lines.append(f"    v{j} = saved[{j}]")
+        if kind in (_INPUT, _RESULT):
+            lines += [f"    if type(v{j}) is SavedTensor or type(v{j}) is SavedResult:",
+                      f"        v{j} = v{j}.unpack(self, create_graph)"]
+    namespace = {"FREED_MESSAGE": FREED_MESSAGE, "anomaly_mode": anomaly_mode,
+                 "SavedTensor": SavedTensor, "SavedResult": SavedResult,
+                 "sum_to": formula.sum_to, "cast": formula.cast}
+    count = op.num_inputs
+    lines.append("    edges = self.next_functions")
+    if op.broadcast:
+        lines += ["    shapes = self._shapes", "    dtypes = self._dtypes"]
+    for i, derivative in enumerate(op.derivatives):
+        if derivative is None:
+            lines.append(f"    g{i} = None")
+            continue
+        namespace[f"formula{i}"] = derivative
+        arguments = "".join(f", v{j}" for j in op.argument_slots[i])
+        lines += [f"    if edges[{i}][0] is None:",
+                  f"        g{i} = None",
+                  "    else:",
+                  f"        g{i} = formula{i}(grad{arguments})"]
+        if op.broadcast:
+            lines += [f"        if shapes is not None and shapes[{i}] is not None "
+                      f"and g{i}.shape != shapes[{i}]:",
+                      f"            g{i} = sum_to(g{i}, shapes[{i}])",
+                      f"        if dtypes is not None and dtypes[{i}] is not None:",
+                      f"            g{i} = cast(g{i}, dtypes[{i}])"]
+    lines.append("    return (" + "".join(f"g{i}, " for i in range(count)) + ")")
+    exec("\n".join(lines), namespace)  # noqa: S102 - the text is built above from the row
+    return namespace["apply"]
 
 
 def _propagate_cut(inputs, results):
