@@ -267,3 +267,35 @@ def test_random_ties_and_nans_pick_torchs_indices():
                 e, t = fn(ember.tensor(a), d), fn(torch.tensor(a), d)
                 np.testing.assert_array_equal(e.values.numpy(), t.values.numpy())
                 np.testing.assert_array_equal(e.indices.numpy(), t.indices.numpy())
+
+
+def test_random_dims_and_keepdim():
+    """Random shapes (size-1 dims included), dims (negative too) and keepdim for every
+    reduction that takes them: values and gradients equal PyTorch's."""
+    torch = require_torch()
+    rng = np.random.default_rng(21)
+    ops = [lambda L, x, d, k: x.sum(d, keepdim=k), lambda L, x, d, k: x.mean(d, keepdim=k),
+           lambda L, x, d, k: x.prod(d, keepdim=k), lambda L, x, d, k: x.std(d, keepdim=k),
+           lambda L, x, d, k: x.var(d, keepdim=k, correction=0),
+           lambda L, x, d, k: x.amax(d, keepdim=k), lambda L, x, d, k: x.logsumexp(d, k),
+           lambda L, x, d, k: x.norm(dim=d, keepdim=k), lambda L, x, d, k: x.max(d, k)[0],
+           lambda L, x, d, k: x.min(d, k)[0], lambda L, x, d, k: x.median(d, k)[0],
+           lambda L, x, d, k: x.kthvalue(1, d, k)[0], lambda L, x, d, k: x.cumsum(d),
+           lambda L, x, d, k: x.cumprod(d), lambda L, x, d, k: x.sort(d, k)[0],
+           lambda L, x, d, k: L.linalg.vector_norm(x, 1, d, k)]
+    for trial in range(40):
+        shape = tuple(rng.integers(1, 4, size=rng.integers(1, 4)))
+        a = distinct(shape)
+        d = int(rng.integers(-len(shape), len(shape)))
+        k = bool(rng.integers(0, 2))
+        for op in ops:
+            grads = []
+            for lib in (ember, torch):
+                x = lib.tensor(a, requires_grad=True)
+                out = op(lib, x, d, k)
+                grads.append((out, lib.autograd.grad(out.sum(), x)[0]))
+            (eo, eg), (to, tg) = grads
+            assert eo.shape == to.shape
+            np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), rtol=1e-7,
+                                       atol=1e-12)
+            np.testing.assert_allclose(eg.numpy(), tg.numpy(), rtol=1e-7, atol=1e-12)

@@ -132,14 +132,20 @@ def _centred(self, dim):
     return self - mean_dim.on(self, dim, True)
 
 
-def _var_grad(grad, self, dim, correction, keepdim):
+def _inverse_count(self, dim, correction):
+    # No degrees of freedom left: 1/0 is inf (and the gradient NaN), as in PyTorch.
     count = _numel(self.shape, dim) - correction
-    return _restore(grad, dim, keepdim, len(self.shape)) * (2.0 / count) * _centred(self, dim)
+    return 1.0 / count if count else math.inf
+
+
+def _var_grad(grad, self, dim, correction, keepdim):
+    scale = 2.0 * _inverse_count(self, dim, correction)
+    return _restore(grad, dim, keepdim, len(self.shape)) * scale * _centred(self, dim)
 
 
 def _std_grad(grad, self, result, dim, correction, keepdim):
-    count = _numel(self.shape, dim) - correction
-    scaled = _restore(grad / result, dim, keepdim, len(self.shape)) * (1.0 / count)
+    scaled = _restore(grad / result, dim, keepdim, len(self.shape)) * _inverse_count(
+        self, dim, correction)
     return scaled * _centred(self, dim)
 
 
