@@ -222,13 +222,14 @@ def w8_memory(lib_name):
     """Extra resident memory of 50 MLP steps, measured in a fresh interpreter per library."""
     import subprocess
 
+    source = os.path.join(ROOT, "src")
     code = (
-        "import sys; sys.path.insert(0, %r); sys.path.insert(0, %r)\n"
-        "import run_all, %s as lib\n"
+        f"import sys; sys.path.insert(0, {HERE!r}); sys.path.insert(0, {source!r})\n"
+        f"import run_all, {lib_name} as lib\n"
         "before = run_all._rss_mb()\n"
         "step = run_all.w3_mlp_step(lib)\n"
         "for _ in range(50): step()\n"
-        "print(run_all._rss_mb() - before)\n" % (HERE, os.path.join(ROOT, "src"), lib_name))
+        "print(run_all._rss_mb() - before)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
