@@ -102,3 +102,20 @@ def test_errors_match_torch():
                  "shape '[4]' is invalid for input of size 6")
     expect_error(lambda lib: lib.tensor([1, 2]).requires_grad_(), RuntimeError,
                  "only Tensors of floating point")
+
+
+def test_copy_matches_torch():
+    torch = require_torch()
+    results = []
+    for lib in (ember, torch):
+        target = lib.tensor([[float("nan"), 1.0], [2.0, float("inf")]])
+        target.copy_(lib.tensor([5.0, 6.0], dtype=lib.float64))
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        a = lib.zeros(3, 2)
+        a.copy_(x)
+        (a * a).sum().backward()
+        results.append((target.tolist(), type(a.grad_fn).__name__, x.grad.tolist()))
+    assert results[0] == results[1]
+    expect_error(lambda lib: lib.zeros(2, 3).copy_(lib.ones(2)), RuntimeError,
+                 "The size of tensor a (3) must match the size of tensor b (2) at "
+                 "non-singleton dimension 1")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from . import inplace_call, public
-from .pointwise import add, where
-from .shape import expand
+from ..ops.indexing import copy as copy_row
+from ..ops.op import _broadcast_error
+from ..ops.op import inplace as run_inplace
+from . import public
+from .indexing import _check_copy_shape
+from .pointwise import where
 
 
 @public(function=False)
@@ -36,14 +39,11 @@ def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
-    return inplace_call(_copy_from, self, src, snapshot=False)
-
-
-def _copy_from(target, src):
-    value = src if src.dtype is target.dtype else src.to(target.dtype)
-    if value.shape != target.shape:
-        value = expand(value, target.shape)
-    return add(target * 0, value)
+    try:
+        src = _check_copy_shape(src, self)
+    except RuntimeError:
+        raise _broadcast_error((self._data, src._data)) from None  # PyTorch's copy_ message
+    return run_inplace(copy_row, self, src)
 
 
 Tensor.where = lambda self, condition, other: where(condition, self, other)
