@@ -157,9 +157,9 @@ std = defop("StdBackward0",
 
 
 def _vector_norm(self, ord, dim, keepdim):  # noqa: A002 (PyTorch's name)
-    a = xp.abs(self)
     if ord == 2:
-        return xp.sqrt(xp.sum(a * a, axis=dim, keepdims=keepdim))
+        return xp.sqrt((self * self).sum(axis=dim, keepdims=keepdim))
+    a = xp.abs(self)
     if ord == 1:
         return xp.sum(a, axis=dim, keepdims=keepdim)
     if ord == math.inf:
@@ -206,15 +206,15 @@ logsumexp = defop(
     * F.exp(self - _restore(result, dim, keepdim, len(self.shape))))
 
 # --- max, min and their relatives -----------------------------------------------------------------
-max_all = defop("MaxBackward1", forward=lambda self: xp.max(self),
+max_all = defop("MaxBackward1", forward=lambda self: self.max(),
                 self=lambda grad, self, result: _evenly(grad, self, result))
-min_all = defop("MinBackward1", forward=lambda self: xp.min(self),
+min_all = defop("MinBackward1", forward=lambda self: self.min(),
                 self=lambda grad, self, result: _evenly(grad, self, result))
 amax = defop("AmaxBackward0",
-             forward=lambda self, dim, keepdim: xp.amax(self, dim, keepdims=keepdim),
+             forward=lambda self, dim, keepdim: self.max(axis=dim, keepdims=keepdim),
              self=_evenly)
 amin = defop("AminBackward0",
-             forward=lambda self, dim, keepdim: xp.amin(self, dim, keepdims=keepdim),
+             forward=lambda self, dim, keepdim: self.min(axis=dim, keepdims=keepdim),
              self=_evenly)
 
 
