@@ -20,8 +20,8 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
 
 def _infer_dtype(data):
     """PyTorch's inference: Python floats -> default float, ints -> int64, bools -> bool."""
-    if isinstance(data, np.ndarray):
-        return _dtype.from_numpy_dtype.get(data.dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        return _dtype.from_numpy_dtype.get(data.dtype)  # NumPy data keeps its dtype
     flat = data
     kinds = set()
     stack = [flat]

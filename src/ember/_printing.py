@@ -62,9 +62,7 @@ class _Formatter:
         shown = flat.astype(np.float64)
         finite = shown[np.isfinite(shown) & (shown != 0)]
         if finite.size == 0:
-            for v in shown.tolist():
-                self.width = max(self.width, len(self._plain(v)))
-            return
+            return  # PyTorch sizes columns by the nonzero finite values only
         magnitudes = np.abs(finite)
         low, high = float(magnitudes.min()), float(magnitudes.max())
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
@@ -84,9 +82,6 @@ class _Formatter:
             self.sci_mode = options.sci_mode
         for text in texts:
             self.width = max(self.width, len(text))
-        for v in shown.tolist():  # nan and inf are part of the width too
-            if not math.isfinite(v):
-                self.width = max(self.width, len(self._plain(v)))
 
     def _plain(self, v):
         if math.isnan(v):

@@ -45,6 +45,12 @@ CASES = [
     "lib.tensor(3, dtype=lib.uint8)",
     "lib.tensor([-3, 100000])",
     "lib.ones(3, 4, 5)",
+    "lib.tensor([[float('nan')] * 3, [0., float('nan'), float('nan')]])",
+    "lib.tensor([1., float('inf'), float('nan')])",
+    "lib.tensor([0., float('-inf')])",
+    "lib.tensor(__import__('numpy').float64(1.5))",
+    "lib.tensor([], dtype=lib.int64)",
+    "lib.zeros(0, 2, dtype=lib.int32)",
 ]
 
 

@@ -520,7 +520,8 @@ def _broadcast_error(arrays):
         sizes = [s[dim] for s in padded]
         big = [s for s in sizes if s != 1]
         if len(set(big)) > 1:
-            first, second = big[0], big[1]
+            first = big[0]
+            second = next(s for s in big if s != first)
             return RuntimeError(f"The size of tensor a ({first}) must match the size of tensor b "
                                 f"({second}) at non-singleton dimension {dim}")
     return RuntimeError(f"shapes {shapes} cannot be broadcast together")
@@ -535,10 +536,10 @@ def _promote(kind, args, arrays, num_inputs):
     first, second = arrays[0], arrays[1]
     first_type = type(first)
     second_type = type(second)
-    if first_type is xp.ndarray and (second_type is float or second_type is int) \
-            and first.dtype in _float_dtypes:
+    if num_inputs == 2 and first_type is xp.ndarray and (
+            second_type is float or second_type is int) and first.dtype in _float_dtypes:
         return  # NumPy keeps a float array's dtype against a Python number, as PyTorch does
-    if first_type is xp.ndarray and second_type is xp.ndarray:
+    if num_inputs == 2 and first_type is xp.ndarray and second_type is xp.ndarray:
         if first.dtype is second.dtype or first.dtype == second.dtype:
             if kind == "float" and first.dtype not in _float_dtypes:
                 target = _dtype.get_default_dtype().np
