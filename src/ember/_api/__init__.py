@@ -9,17 +9,21 @@ which runs the function and writes its result into the tensor (see ember.ops.op.
 from __future__ import annotations
 
 from .._tensor import Tensor
+from ..autograd.grad_mode import state as _grad_state
 from ..ops.op import inplace as _run_inplace
+from ..ops.op import note_write
 
 FUNCTIONS: dict = {}  # name -> function exported as ember.<name>
 METHODS: dict = {}  # name -> function bound as Tensor.<name>
 
 
-def public(*aliases, method=True, function=True, inplace=False, snapshot=True):
+def public(*aliases, method=True, function=True, inplace=False, snapshot=True, writer=None):
     """Register a public function under its name and ``aliases``.
 
     ``snapshot=False`` says the function's formulas never read the input's old value, so its
-    in-place form needs no copy of it.
+    in-place form needs no copy of it. ``writer(array, *args, **kwargs)``, if given, computes
+    the in-place form straight into the tensor's array when no graph is being recorded (an
+    optimizer step) and returns False for arguments it does not handle (Note [Hot path]).
     """
 
     def register(fn):
@@ -29,7 +33,7 @@ def public(*aliases, method=True, function=True, inplace=False, snapshot=True):
             if method:
                 METHODS[name] = fn
             if inplace:
-                METHODS[name + "_"] = _inplace_method(fn, name + "_", snapshot)
+                METHODS[name + "_"] = _inplace_method(fn, name + "_", snapshot, writer)
         return fn
 
     return register
@@ -60,13 +64,29 @@ class _Call:
         return self.fn(target, *self.args, **self.kwargs)
 
 
-def _inplace_method(fn, name, snapshot):
+def _inplace_method(fn, name, snapshot, writer=None):
     def method(self, *args, **kwargs):
+        if writer is not None and not _tracked(self, args) and self._data.flags.writeable \
+                and writer(self._data, *args, **kwargs):
+            note_write(self, name)
+            return self
         return _run_inplace(_Call(fn, args, kwargs, snapshot), self)
 
     method.__name__ = name
     method.__doc__ = f"In-place form of :meth:`Tensor.{name[:-1]}`."
     return method
+
+
+def _tracked(target, args):
+    """Whether an in-place op on ``target`` with ``args`` must be recorded in the graph."""
+    if not _grad_state.enabled:
+        return False
+    if target._requires_grad:
+        return True
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+    return False
 
 
 def inplace_call(fn, target, *args, snapshot=True):

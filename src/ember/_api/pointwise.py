@@ -13,8 +13,84 @@ from ..ops import op as _op
 from ..ops import pointwise as P
 
 
+# --- writing straight into an array (in-place ops with no graph to record) ---------------------
+# An optimizer's step runs ``p.add_(g, alpha=-lr)`` on large arrays under no_grad; computing the
+# result apart and copying it in would cost a fresh allocation and a second pass. These writers
+# do the arithmetic in place with NumPy's ``out=`` when the operands keep the target's dtype and
+# broadcast to its shape, and return False otherwise (the general path then handles the call,
+# including PyTorch's errors). See Note [Hot path].
+def _operand(x, out):
+    if isinstance(x, Tensor):
+        data = x._data
+        if data.dtype != out.dtype:
+            return None
+        if data.shape != out.shape:
+            try:
+                if np.broadcast_shapes(data.shape, out.shape) != out.shape:
+                    return None
+            except ValueError:
+                return None
+        return data
+    if (type(x) is float or type(x) is int) and out.dtype.kind == "f":
+        return x
+    return None
+
+
+def _write_add(out, other, *, alpha=1):
+    other = _operand(other, out)
+    if other is None or out.dtype.kind != "f" or type(alpha) not in (int, float):
+        return False
+    np.add(out, other if alpha == 1 else np.multiply(other, alpha, dtype=out.dtype), out=out)
+    return True
+
+
+def _write_sub(out, other, *, alpha=1):
+    return _write_add(out, other, alpha=-alpha) if type(alpha) in (int, float) else False
+
+
+def _write_mul(out, other):
+    other = _operand(other, out)
+    if other is None or out.dtype.kind != "f":
+        return False
+    np.multiply(out, other, out=out)
+    return True
+
+
+def _write_div(out, other, *, rounding_mode=None):
+    other = _operand(other, out)
+    if other is None or rounding_mode is not None or out.dtype.kind != "f":
+        return False
+    np.divide(out, other, out=out)
+    return True
+
+
+def _write_combined(combine):
+    def write(out, tensor1, tensor2, *, value=1):
+        first, second = _operand(tensor1, out), _operand(tensor2, out)
+        if first is None or second is None or out.dtype.kind != "f" or \
+                type(value) not in (int, float):
+            return False
+        term = combine(first, second, dtype=out.dtype)
+        if value != 1:
+            np.multiply(term, value, out=term)
+        np.add(out, term, out=out)
+        return True
+
+    return write
+
+
+def _write_lerp(out, end, weight):
+    end = _operand(end, out)
+    if end is None or type(weight) not in (int, float) or out.dtype.kind != "f":
+        return False
+    step = np.subtract(end, out, dtype=out.dtype)
+    np.multiply(step, weight, out=step)
+    np.add(out, step, out=out)
+    return True
+
+
 # --- arithmetic ---------------------------------------------------------------------------------
-@public(inplace=True, snapshot=False)
+@public(inplace=True, snapshot=False, writer=_write_add)
 def add(input, other, *, alpha=1):  # noqa: A002
     if not isinstance(input, Tensor):
         return P.add(other, input, alpha) if alpha == 1 else add(as_tensor_like(input, other),
@@ -28,7 +104,7 @@ def _no_bool(kernel, input, other):  # noqa: A002
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
-@public("subtract", inplace=True, snapshot=False)
+@public("subtract", inplace=True, snapshot=False, writer=_write_sub)
 def sub(input, other, *, alpha=1):  # noqa: A002
     """``input - alpha * other``.
 
@@ -48,14 +124,14 @@ def sub(input, other, *, alpha=1):  # noqa: A002
     return P.sub(input, other, alpha)
 
 
-@public("multiply", inplace=True)
+@public("multiply", inplace=True, writer=_write_mul)
 def mul(input, other):  # noqa: A002
     if not isinstance(input, Tensor):
         return P.mul(other, input)
     return P.mul(input, other)
 
 
-@public("divide", inplace=True)
+@public("divide", inplace=True, writer=_write_div)
 def div(input, other, *, rounding_mode=None):  # noqa: A002
     """Elementwise division; ``rounding_mode`` 'trunc' or 'floor' rounds (integers stay integers).
 
@@ -320,7 +396,7 @@ fmax = _binary(P.fmax, "fmax")
 fmin = _binary(P.fmin, "fmin")
 
 
-@public(inplace=True)
+@public(inplace=True, writer=_write_lerp)
 def lerp(input, end, weight):  # noqa: A002
     """``input + weight * (end - input)``; ``weight`` is a number or a tensor.
 
@@ -340,13 +416,13 @@ def _same_dtype(*tensors):
     return [t if t.dtype is target else t.to(target) for t in tensors]
 
 
-@public(inplace=True)
+@public(inplace=True, writer=_write_combined(np.multiply))
 def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """``input + value * tensor1 * tensor2``."""
     return P.addcmul(*_same_dtype(input, tensor1, tensor2), value)
 
 
-@public(inplace=True)
+@public(inplace=True, writer=_write_combined(np.divide))
 def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """``input + value * tensor1 / tensor2`` (floating tensors only)."""
     if not tensor1.is_floating_point() and not tensor2.is_floating_point():

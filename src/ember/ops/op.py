@@ -752,6 +752,17 @@ def _note_inplace(op, target):
     counter = target._vc
     name = op.public_name() + "_" if isinstance(op, Op) else getattr(op, "name", "in-place op")
     site = anomaly_mode.user_site()
+    _remember_write(counter, name, site)
+
+
+def note_write(target, name):
+    """Bump ``target``'s version after its array was written directly (an untracked in-place
+    op) and remember the op and the user's line."""
+    target._bump_version()
+    _remember_write(target._vc, name, anomaly_mode.user_site())
+
+
+def _remember_write(counter, name, site):
     if len(counter) == 1:
         counter.append((name, site))
     else:
