@@ -119,3 +119,13 @@ def test_copy_matches_torch():
     expect_error(lambda lib: lib.zeros(2, 3).copy_(lib.ones(2)), RuntimeError,
                  "The size of tensor a (3) must match the size of tensor b (2) at "
                  "non-singleton dimension 1")
+
+
+def test_where_method_matches_torch():
+    torch = require_torch()
+    out = []
+    for lib in (ember, torch):
+        a = lib.tensor([1.0, 5.0])
+        b = lib.tensor([3.0, 2.0])
+        out.append((a.where(a >= b, b).tolist(), lib.where(a >= b, a, b).tolist()))
+    assert out[0] == out[1]

@@ -632,7 +632,7 @@ Tensor.__ixor__ = lambda self, other: self.bitwise_xor_(other)
 Tensor.__invert__ = _invert
 
 
-@public()
+@public(method=False)  # Tensor.where(condition, other) is in tensor_methods.py
 def where(condition, input=None, other=None):  # noqa: A002
     if input is None and other is None:
         return tuple(Tensor._make(i) for i in np.nonzero(condition._data))

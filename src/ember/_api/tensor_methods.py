@@ -9,7 +9,7 @@ from ..ops.op import _broadcast_error
 from ..ops.op import inplace as run_inplace
 from . import public
 from .indexing import _check_copy_shape
-from .pointwise import where
+from . import pointwise
 
 
 @public(function=False)
@@ -46,4 +46,7 @@ def copy_(self, src, non_blocking=False):
     return run_inplace(copy_row, self, src)
 
 
-Tensor.where = lambda self, condition, other: where(condition, self, other)
+@public(function=False)
+def where(self, condition, other):
+    """``self`` where ``condition`` holds, else ``other`` (the method form of ember.where)."""
+    return pointwise.where(condition, self, other)

@@ -59,7 +59,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     >>> x.grad
     tensor([4.])
     """
-    from .engine import run_backward
 
     tensors = (tensors,) if type(tensors) is Tensor else _as_tuple(tensors)
     if grad_tensors is None:
@@ -90,7 +89,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> ember.autograd.grad(x ** 2, x)
     (tensor([6.]),)
     """
-    from .engine import run_backward
 
     outputs = _as_tuple(outputs)
     inputs_tuple = _as_tuple(inputs)
@@ -125,6 +123,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(final)
 
 
+from .engine import run_backward  # noqa: E402
 from .function import Function  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from .explain import explain, memory_report  # noqa: E402,F401
