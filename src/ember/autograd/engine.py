@@ -85,15 +85,17 @@ _sequence_nr = operator.attrgetter("_sequence_nr")
 
 
 def _needed_nodes(nodes, targets):
-    """The nodes with a path to one of ``targets``: the only ones worth running."""
+    """The nodes with a path to one of ``targets`` (the only ones worth running), and those of
+    them that lead to a target only through themselves (nothing to pass on: not applied)."""
     needed = set(targets)
+    passes_on = set()
     for node in reversed(nodes):  # oldest first, so every child is decided before its parents
-        if node not in needed:
-            for child, _ in node.next_functions:
-                if child in needed:
-                    needed.add(node)
-                    break
-    return needed
+        for child, _ in node.next_functions:
+            if child in needed:
+                needed.add(node)
+                passes_on.add(node)
+                break
+    return needed, needed - passes_on
 
 
 def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
@@ -119,17 +121,17 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     nodes = _graph_nodes(list(buffers))
 
     # Where gradients are captured (autograd.grad) or accumulated (backward with inputs=).
-    captures = {}
-    needed = None
+    captures = {}  # node -> [(output_nr, position in inputs)]
+    final = ()
     captured = []
     if inputs is not None:
         for position, tensor in enumerate(inputs):
             if tensor.grad_fn is None:
-                key = (tensor._accumulator_node(), 0)
+                node, output_nr = tensor._accumulator_node(), 0
             else:
-                key = (tensor.grad_fn, tensor._output_nr)
-            captures.setdefault(key, []).append(position)
-        needed = _needed_nodes(nodes, [node for node, _ in captures])
+                node, output_nr = tensor.grad_fn, tensor._output_nr
+            captures.setdefault(node, []).append((output_nr, position))
+        needed, final = _needed_nodes(nodes, list(captures))
         nodes = [node for node in nodes if node in needed]
         captured = [None] * len(inputs)
 
@@ -143,19 +145,19 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
                 continue  # no gradient reached this node
             if node._tensor_hooks is not None or node._retained is not None:
                 _run_tensor_hooks(node, grads, create_graph)
-            if captures:
-                for output_nr, grad in enumerate(grads):
-                    for position in captures.get((node, output_nr), ()):
-                        if not accumulate:
-                            captured[position] = _capture(grad, node, create_graph)
-                        elif type(node) is not AccumulateGrad and grad is not None:
-                            _accumulate_retained(inputs[position], grad, create_graph)
+            if captures and node in captures:
+                for output_nr, position in captures[node]:
+                    grad = grads[output_nr]
+                    if not accumulate:
+                        captured[position] = _capture(grad, node, create_graph)
+                    elif type(node) is not AccumulateGrad and grad is not None:
+                        _accumulate_retained(inputs[position], grad, create_graph)
             if type(node) is AccumulateGrad:
                 if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)
                 continue
-            if needed is not None and not any(child in needed for child, _ in node.next_functions):
-                continue
+            if node in final:
+                continue  # a captured node that leads nowhere else
             input_grads = node.apply(grads, create_graph)
             if anomaly.enabled:
                 check_backward(node, input_grads)
