@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .._tensor import Tensor
 from ..backend import xp
 from . import formula as F
 from . import pointwise as P
+from . import special as _special
 from .op import defop
 
 
@@ -202,15 +201,14 @@ prelu = defop("PreluKernelBackward0", inputs="self weight", forward=_prelu,
 
 
 # --- gelu ---------------------------------------------------------------------------------------
-# NumPy has no erf; math.erf is exact, and GELU's cost is dominated elsewhere in a model step.
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def _erf_array(x):
-    return _erf_ufunc(x).astype(x.dtype)
+    # NumPy has no erf: ember's own vectorised one (float64 inside, x's dtype out).
+    return _special.erf(x)
 
 
 erf = defop("ErfBackward0", promote="float", forward=_erf_array,

@@ -10,6 +10,7 @@ import math
 
 from ..backend import xp
 from . import formula as F
+from . import special as _special
 from .op import defop
 
 
@@ -315,18 +316,6 @@ fmod_scalar = defop("FmodBackward0", promote="binary", forward=_fmod, self=lambd
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_erf_scalar = xp.frompyfunc(math.erf, 1, 1)
-_erfc_scalar = xp.frompyfunc(math.erfc, 1, 1)
-
-
-def _special(fn):
-    # math.erf is exact to float64; NumPy has no erf, so it runs elementwise (objects -> dtype).
-    def forward(self):
-        if self.size == 0:
-            return self.copy()
-        return xp.asarray(fn(self), dtype=self.dtype)
-
-    return forward
 
 
 def _rsqrt(self):
@@ -364,9 +353,9 @@ acosh = defop("AcoshBackward0", promote="float", forward=xp.arccosh,
               self=lambda grad, self: grad * rsqrt.on(self * self - 1))
 atanh = defop("AtanhBackward0", promote="float", forward=xp.arctanh,
               self=lambda grad, self: grad / (1 - self * self))
-erf = defop("ErfBackward0", promote="float", forward=_special(_erf_scalar),
+erf = defop("ErfBackward0", promote="float", forward=_special.erf,
             self=lambda grad, self: grad * _TWO_OVER_SQRT_PI * F.exp(-(self * self)))
-erfc = defop("ErfcBackward0", promote="float", forward=_special(_erfc_scalar),
+erfc = defop("ErfcBackward0", promote="float", forward=_special.erfc,
              self=lambda grad, self: -grad * _TWO_OVER_SQRT_PI * F.exp(-(self * self)))
 
 
