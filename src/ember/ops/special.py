@@ -12,7 +12,7 @@ Method (coefficients derived for ember with mpmath at 40 digits, see the comment
 * ``|x| >= 0.5``: ``erfc(a) = exp(-a*a) * t * Q(t)`` with ``t = 3 / (3 + a)``:
   ``exp(a*a) * erfc(a)`` behaves like ``1 / (a * sqrt(pi))``, so dividing by t leaves a smooth,
   bounded function of t,
-  approximated by a Chebyshev series Q of degree 21 in t on a in [0.5, 30] (interpolation at
+  approximated by a polynomial Q of degree 21 in t on a in [0.5, 30] (interpolation at
   Chebyshev nodes; the first dropped coefficient is 4e-19 against values above 0.2).
   ``exp(-a*a)`` is computed as ``exp(-h*h) * exp(-(a - h) * (a + h))`` with h = a rounded to
   float32, so h*h is exact: a plain ``exp(-a*a)`` would carry the rounding error of a*a,
@@ -49,35 +49,36 @@ _ERF_TAYLOR = (
     9.422759064650411e-11,
 )
 
-# Chebyshev coefficients c0..c21 of Q(y) = exp(a*a) * erfc(a) / t, t = _K / (_K + a), with
-# y = (2t - (t0 + t1)) / (t0 - t1) in [-1, 1] for a in [_SMALL, _BIG] (t0 = t(_SMALL),
-# t1 = t(_BIG)); c0 is already halved, so Q(y) = sum c_j T_j(y).
+# Q(y) = exp(a*a) * erfc(a) / t = sum p_j y**j, t = _K / (_K + a), y = (2t - (t0 + t1)) / (t0 - t1)
+# in [-1, 1] for a in [_SMALL, _BIG] (t0 = t(_SMALL), t1 = t(_BIG)). Derived as the Chebyshev
+# interpolant of degree 21 at Chebyshev nodes (first dropped coefficient 4e-19, Q > 0.2), then
+# rewritten in powers of y at 40 digits: sum |p_j| = 0.72, so Horner's rule stays accurate.
 _K = 3.0
 _T0 = _K / (_K + _SMALL)
 _T1 = _K / (_K + _BIG)
-_ERFC_CHEB = (
-    0.4012672077160318,
-    0.24420941344697839,
-    0.05965571692814111,
-    0.011433977846789305,
-    0.001609063930330333,
-    0.0001339295000331358,
-    -1.7452374388953823e-06,
-    -2.031059762997668e-06,
-    -1.5791709732618514e-07,
-    2.2563165707724805e-08,
-    4.1900195082549476e-09,
-    -2.5974106983341325e-10,
-    -9.516612146716291e-11,
-    4.05806901247202e-12,
-    2.2319993571519326e-12,
-    -1.1007401679670521e-13,
-    -5.490275134274743e-14,
-    4.2911151116041545e-15,
-    1.3536482995954155e-15,
-    -1.8018326404651053e-16,
-    -3.021170047655437e-17,
-    7.231413337453744e-18,
+_ERFC_POLY = (
+    0.3432221377510887,
+    0.2105915508052428,
+    0.10641277806577887,
+    0.04294081577434968,
+    0.012929256503391372,
+    0.002380430518271743,
+    -1.0364682032554182e-05,
+    -0.00014375966446537362,
+    -2.629936133866425e-05,
+    6.584042172772646e-06,
+    2.828833688496402e-06,
+    -3.3244395104540887e-07,
+    -2.7224437185965864e-07,
+    2.605426355612277e-08,
+    2.717577428551693e-08,
+    -3.5601634971861223e-09,
+    -2.765763700866389e-09,
+    5.951543213599367e-10,
+    2.5662355002182897e-10,
+    -8.704306554681141e-11,
+    -1.5839632019451738e-11,
+    7.582686471733897e-12,
 )
 
 
@@ -98,53 +99,75 @@ def _erfc_pos(a):
     a = np.minimum(a, _BIG)  # keeps nan; erfc(_BIG) is already 0
     t = a + _K
     np.divide(_K, t, out=t)
-    # Clenshaw's recurrence for sum c_j T_j(y), buffers rotated so that no step allocates.
     y = t * (2.0 / (_T0 - _T1))
     y -= (_T0 + _T1) / (_T0 - _T1)
-    y2 = y + y
-    b1 = np.full_like(y, _ERFC_CHEB[-1])
-    b2 = np.zeros_like(y)
+    out = y * _ERFC_POLY[-1]
+    out += _ERFC_POLY[-2]
+    for c in _ERFC_POLY[-3::-1]:
+        out *= y
+        out += c
     tmp = np.empty_like(y)
-    for c in _ERFC_CHEB[-2:0:-1]:
-        np.multiply(y2, b1, out=tmp)
-        np.subtract(tmp, b2, out=b2)
-        b2 += c
-        b1, b2 = b2, b1
-    out = y2
-    np.multiply(y, b1, out=out)
-    out -= b2
-    out += _ERFC_CHEB[0]
     out *= t  # t * Q(t) = exp(a*a) * erfc(a)
     # exp(-a*a) with a split at float32 precision: h*h is exact (24-bit h), and the rest,
     # (a - h) * (a + h), is below 1e-6, so its rounding error no longer matters. Summing the two
     # before one exp would round them again, hence two exponentials.
     h = a.astype(np.float32).astype(np.float64)
     np.add(a, h, out=tmp)
-    np.subtract(h, a, out=b1)
-    tmp *= b1
-    np.exp(tmp, out=tmp)
-    out *= tmp
+    np.subtract(h, a, out=y)
+    tmp *= y
+    # exp never writes in place here: NumPy's SIMD exp is skipped for overlapping arrays (about
+    # ten times slower), which also rules out np.exp(-h), whose temporary would be reused.
+    np.exp(tmp, out=y)
+    out *= y
     h *= h
-    np.negative(h, out=h)
-    np.exp(h, out=h)
-    out *= h
+    np.negative(h, out=tmp)
+    np.exp(tmp, out=y)
+    out *= y
     return out
 
 
-def _float64(x):
-    x = np.asarray(x)
-    return x if x.dtype == np.float64 else x.astype(np.float64)
+# Work on blocks of this many elements so that the few float64 buffers of one block stay in
+# the CPU's cache: about 2.5x faster than whole 65K-element arrays, whose passes go to memory.
+_BLOCK = 8192
 
 
-def _pieces(x):
-    """Split float64 x by |x|: (a, indices of the large part or None when all are small)."""
+def _erf_block(x, complement):
+    """erf(x), or erfc(x) if complement, for a float64 1-d block x (a new array)."""
     a = np.abs(x)
-    large = ~(a < _SMALL)  # nan goes with the large part, where it propagates
-    if not large.any():
-        return a, None, None
-    if large.all():
-        return a, slice(None), None
-    return a, np.flatnonzero(large), np.flatnonzero(~large)
+    small = a < _SMALL  # nan goes with the large part, where it propagates
+    if small.all():
+        out = _erf_small(x)
+        if complement:
+            np.subtract(1.0, out, out=out)
+        return out
+    if small.any():
+        big_at, small_at = np.flatnonzero(~small), np.flatnonzero(small)
+        out = np.empty_like(x)
+        out[big_at] = _erf_block(x[big_at], complement)
+        low = _erf_small(x[small_at])
+        out[small_at] = 1.0 - low if complement else low
+        return out
+    out = _erfc_pos(a)
+    if complement:
+        np.subtract(2.0, out, out=out, where=x < 0)  # erfc(-a) = 2 - erfc(a)
+    else:
+        np.subtract(1.0, out, out=out)
+        np.copysign(out, x, out=out)  # erf(-a) = -erf(a)
+    return out
+
+
+def _evaluate(x, complement):
+    x = np.asarray(x)
+    flat = x.reshape(-1)
+    n = flat.size
+    if n <= _BLOCK:
+        out = _erf_block(flat.astype(np.float64), complement)
+        return out.reshape(x.shape).astype(x.dtype, copy=False)
+    out = np.empty(n, x.dtype)
+    for start in range(0, n, _BLOCK):
+        block = flat[start:start + _BLOCK].astype(np.float64)
+        out[start:start + _BLOCK] = _erf_block(block, complement)  # casts back to x's dtype
+    return out.reshape(x.shape)
 
 
 def erf(x):
@@ -155,21 +178,7 @@ def erf(x):
         >>> erf(np.array([0.0, 0.5, -3.0]))
         array([ 0.        ,  0.52049988, -0.99997791])
     """
-    x = np.asarray(x)
-    dtype = x.dtype
-    flat = _float64(x).reshape(-1)
-    a, large, small = _pieces(flat)
-    if large is None:
-        out = _erf_small(flat)
-    elif small is None:
-        out = 1.0 - _erfc_pos(a)
-        np.copysign(out, flat, out=out)
-    else:
-        out = np.empty_like(flat)
-        big = 1.0 - _erfc_pos(a[large])
-        out[large] = np.copysign(big, flat[large], out=big)
-        out[small] = _erf_small(flat[small])
-    return out.reshape(x.shape).astype(dtype, copy=False)
+    return _evaluate(x, False)
 
 
 def erfc(x):
@@ -182,22 +191,4 @@ def erfc(x):
         >>> erfc(np.array([0.0, 3.0, 10.0]))
         array([1.00000000e+00, 2.20904970e-05, 2.08848758e-45])
     """
-    x = np.asarray(x)
-    dtype = x.dtype
-    flat = _float64(x).reshape(-1)
-    a, large, small = _pieces(flat)
-    if large is None:
-        out = _erf_small(flat)
-        np.subtract(1.0, out, out=out)
-    else:
-        out = np.empty_like(flat) if small is not None else None
-        xs = flat[large]
-        big = _erfc_pos(a[large])
-        # erfc(-a) = 2 - erfc(a)
-        np.subtract(2.0, big, out=big, where=xs < 0)
-        if small is None:
-            out = big
-        else:
-            out[large] = big
-            out[small] = 1.0 - _erf_small(flat[small])
-    return out.reshape(x.shape).astype(dtype, copy=False)
+    return _evaluate(x, True)
