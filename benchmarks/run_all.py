@@ -327,6 +327,9 @@ def write_markdown(rows, notes, threads, torch_version, path):
     lines.append("")
     lines.extend(f"- {note}" for note in notes)
     lines.append("")
+    lines.append("Where the time goes in the workloads that miss their goal, with profiles and "
+                 "the floors that stop them: `docs/performance.md`.")
+    lines.append("")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
