@@ -115,3 +115,16 @@ def test_set_detect_anomaly_toggles():
         ember.autograd.set_detect_anomaly(False)
     assert not ember.autograd.is_anomaly_enabled()
     assert np.isfinite(1.0)
+
+
+def test_float64_numpy_data_meeting_float32_parameters_is_explained():
+    layer = ember.nn.Linear(3, 2)
+    data = ember.from_numpy(np.ones((4, 3)))
+    for program in (lambda: layer(data), lambda: data @ layer.weight.t()):
+        with pytest.raises(RuntimeError) as error:
+            program()
+        message = str(error.value)
+        assert message.startswith(("mat1 and mat2 must have the same dtype",
+                                   "expected m1 and m2 to have the same dtype"))
+        assert "torch.float64" in message and "torch.float32" in message
+        assert ".float()" in message

@@ -215,6 +215,8 @@ def graph_cut_explanation(tensor):
 
 def dtype_mismatch_hint(first, second):
     """The suggestion ember adds when float64 NumPy data meets float32 parameters."""
+    if {str(first), str(second)} != {"torch.float64", "torch.float32"}:
+        return ""
     return (f"\n\nember: the first operand is {first} and the second is {second}. NumPy arrays "
             "are float64 by default while ember's parameters are float32: convert the data "
             "with .float() (or torch.tensor(array, dtype=torch.float32)).")

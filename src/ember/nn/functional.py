@@ -17,6 +17,7 @@ import numpy as np
 from .. import _api
 from .. import no_grad, rand, tensor, where, zeros
 from .._tensor import Tensor
+from ..autograd.anomaly_mode import dtype_mismatch_hint
 from ..ops import activation as A
 from ..ops import linalg as L
 from ..ops import loss as Loss
@@ -141,11 +142,12 @@ def linear(input, weight, bias=None):  # noqa: A002
     torch.Size([2, 4])
     """
     if input.dtype != weight.dtype:
+        hint = dtype_mismatch_hint(input.dtype, weight.dtype)
         if bias is None:
             raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
-                               f"{_c_name(input.dtype)} != {_c_name(weight.dtype)}")
+                               f"{_c_name(input.dtype)} != {_c_name(weight.dtype)}" + hint)
         raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
-                           f"{input.dtype._legacy[:-6]} and {weight.dtype._legacy[:-6]}")
+                           f"{input.dtype._legacy[:-6]} and {weight.dtype._legacy[:-6]}" + hint)
     if bias is None:
         return L.matmul(input, S.t(weight)) if weight.ndim == 2 else L.matmul(input, weight)
     if input.ndim == 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..backend import xp
 from . import formula as F
 from . import shape as S
+from ..autograd import anomaly_mode
 from .op import defop
 
 mm = defop(
@@ -50,7 +51,14 @@ def _kind(t):
 
 
 def dtype_mismatch(a, b):
-    """PyTorch's error for a product of two dtypes, worded as the kernel each form reaches."""
+    """PyTorch's error for a product of two dtypes, worded as the kernel each form reaches,
+    with ember's hint when float64 data meets float32 parameters."""
+    error = _dtype_mismatch(a, b)
+    hint = anomaly_mode.dtype_mismatch_hint(a.dtype, b.dtype)
+    return RuntimeError(str(error) + hint) if hint else error
+
+
+def _dtype_mismatch(a, b):
     da, db = a.ndim, b.ndim
     if da == 1 and db == 1:
         return RuntimeError(f"dot : expected both vectors to have same dtype, but found "
