@@ -234,7 +234,7 @@ class Op:
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self,
                                                  "num_outputs": outputs})
         self.node_class.__module__ = "ember.autograd.graph"
-        if outputs == 1:
+        if outputs == 1 or not broadcast:
             self._record = _compile_recorder(self)
             self.node_class.apply = _compile_apply(self)
 
@@ -379,8 +379,8 @@ class Op:
 def _compile_recorder(op):
     """Write ``op._record`` out for this one row: edges, saved values and broadcast bookkeeping
     unrolled for its inputs and its save plan, so a call runs no loops and no branches on the
-    row's shape (the way dataclasses write ``__init__``). It does what :meth:`Op._record` does
-    for single-output rows; see Note [Hot path]."""
+    row's shape (the way dataclasses write ``__init__``). It does what :meth:`Op._record` does;
+    see Note [Hot path]."""
     lines = ["def record(args, results):",
              "    result = results[0]",
              "    node = _new(node_class)"]
@@ -426,10 +426,14 @@ def _compile_recorder(op):
         elif kind == _SHAPE:
             lines.append(f"    s{j} = x{index}._data.shape if isinstance(x{index}, Tensor) "
                          "else ()")
-        else:
+        elif op.num_outputs == 1:
             lines.append(f"    s{j} = SavedResult(result)")
-    lines.append("    node._saved = (" + "".join(f"s{j}, " for j in range(len(op.save_plan)))
-                 + ")")
+        else:
+            lines.append(f"    s{j} = tuple(SavedResult(r, i) for i, r in enumerate(results))")
+    saved = "".join(f"s{j}, " for j in range(len(op.save_plan)))
+    if op.num_outputs > 1:  # the outputs' shapes and dtypes, for gradients of unused outputs
+        saved += "tuple((r._data.shape, r._data.dtype) for r in results), "
+    lines.append("    node._saved = (" + saved + ")")
     if op.broadcast:
         lines.append("    out = result._data")
         for i in range(count):
@@ -445,28 +449,43 @@ def _compile_recorder(op):
                 f"                node._dtypes = [None] * {count}",
                 f"            node._dtypes[{i}] = data.dtype",
             ]
-    lines += [
-        "    if result._data.dtype in _float_dtypes:",
-        "        result._requires_grad = True",
-        "        result.grad_fn = node",
-    ]
+    if op.num_outputs == 1:
+        lines += [
+            "    if result._data.dtype in _float_dtypes:",
+            "        result._requires_grad = True",
+            "        result.grad_fn = node",
+        ]
+    else:
+        lines += [
+            "    for i, r in enumerate(results):",
+            "        if r._data.dtype in _float_dtypes:",
+            "            r._requires_grad = True",
+            "            r.grad_fn = node",
+            "            if i:",
+            "                r._output_nr = i",
+        ]
     exec("\n".join(lines), namespace)  # noqa: S102 - the text is built above from the row
     return namespace["record"]
 
 
 def _compile_apply(op):
     """Write ``apply`` out for this row's node class: the saved values unpacked by position and
-    each input's formula called directly. It does what :meth:`OpNode.apply` does for
-    single-output rows (Note [Hot path])."""
+    each input's formula called directly. It does what :meth:`OpNode.apply` does
+    (Note [Hot path])."""
     lines = ["def apply(self, grads, create_graph):",
              "    saved = self._saved",
              "    if saved is None:",
              "        raise RuntimeError(FREED_MESSAGE + anomaly_mode.freed_explanation(",
-             "            self, getattr(self, '_freed_at', None)))",
-             "    grad = grads[0]"]
+             "            self, getattr(self, '_freed_at', None)))"]
+    if op.num_outputs == 1:
+        lines.append("    grad = grads[0]")
+    else:  # a tuple, with zeros for the outputs that received no gradient
+        lines.append("    grad = tuple(self._zeros_for_missing(grads, create_graph))")
     for j, (kind, _) in enumerate(op.save_plan):
         lines.append(f"    v{j} = saved[{j}]")
-        if kind in (_INPUT, _RESULT):
+        if kind == _RESULT and op.num_outputs > 1:
+            lines.append(f"    v{j} = tuple(r.unpack(self, create_graph) for r in v{j})")
+        elif kind in (_INPUT, _RESULT):
             lines += [f"    if type(v{j}) is SavedTensor or type(v{j}) is SavedResult:",
                       f"        v{j} = v{j}.unpack(self, create_graph)"]
     namespace = {"FREED_MESSAGE": FREED_MESSAGE, "anomaly_mode": anomaly_mode,
