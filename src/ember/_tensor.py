@@ -389,6 +389,12 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
+        data = self._data
+        if gradient is None and inputs is None and not create_graph and self.grad_fn is not None \
+                and data.size == 1 and data.dtype.kind == "f":
+            # The common call, loss.backward(): seed with ones and go straight to the engine.
+            _run_backward((self,), (np.ones(data.shape, data.dtype),), bool(retain_graph), False)
+            return
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
@@ -598,6 +604,7 @@ from . import _api  # noqa: E402,F401  (binds the public functions as methods)
 from ._api import pointwise as _F  # noqa: E402
 from ._api import linalg as _L  # noqa: E402
 from . import autograd as _autograd  # noqa: E402
+from .autograd.engine import run_backward as _run_backward  # noqa: E402
 from .autograd.anomaly_mode import user_site as _user_site  # noqa: E402
 from .ops import pointwise as _P  # noqa: E402
 from .ops import shape as _S  # noqa: E402
