@@ -3,15 +3,15 @@
 Each family module (pointwise, reduction, linalg, shape, ...) parses arguments, checks them
 (raising PyTorch's errors) and calls rows of ember.ops. ``@public()`` registers a function as
 ``ember.<name>`` and as ``Tensor.<name>``; ``inplace=True`` also makes ``Tensor.<name>_``,
-which runs the function and writes its result into the tensor (see ember.ops.op.inplace).
+which runs the function and writes its result into the tensor (see ember.ops.inplace).
 """
 
 from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as _grad_state
-from ..ops.op import inplace as _run_inplace
-from ..ops.op import note_write
+from ..ops.inplace import inplace as _run_inplace
+from ..ops.inplace import note_write
 
 FUNCTIONS: dict = {}  # name -> function exported as ember.<name>
 METHODS: dict = {}  # name -> function bound as Tensor.<name>
@@ -47,7 +47,7 @@ def tensor_arg(x, name, fn):
 
 
 class _Call:
-    """Adapts a public function call to the form ``ember.ops.op.inplace`` expects."""
+    """Adapts a public function call to the form ``ember.ops.inplace.inplace`` expects."""
 
     __slots__ = ("fn", "args", "kwargs", "num_inputs", "saves_self")
 

@@ -16,7 +16,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..ops import indexing as I
 from ..ops import shape as S
-from ..ops.op import inplace
+from ..ops.inplace import inplace
 from . import public
 
 _NONE, _ELLIPSIS, _INT, _SLICE, _ARRAY, _MASK = range(6)

@@ -6,7 +6,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..ops.indexing import copy as copy_row
 from ..ops.op import _broadcast_error
-from ..ops.op import inplace as run_inplace
+from ..ops.inplace import inplace as run_inplace
 from . import public
 from .indexing import _check_copy_shape
 from . import pointwise
