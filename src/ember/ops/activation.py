@@ -219,7 +219,8 @@ def _gelu(self, approximate):
     if approximate == "tanh":
         inner = _SQRT_2_OVER_PI * (self + 0.044715 * self * self * self)
         return (0.5 * self * (1 + xp.tanh(inner))).astype(self.dtype, copy=False)
-    return (0.5 * self * (1 + _erf_array(self * _INV_SQRT_2))).astype(self.dtype, copy=False)
+    # x * Phi(x) with Phi(x) = erfc(-x / sqrt 2) / 2: no cancellation in 1 + erf for negative x.
+    return (0.5 * self * _special.erfc(-self * _INV_SQRT_2)).astype(self.dtype, copy=False)
 
 
 def _gelu_grad(grad, self, approximate):
