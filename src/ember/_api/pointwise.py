@@ -379,14 +379,15 @@ def hypot(input, other):  # noqa: A002
     return P.hypot(input, other)
 
 
-def _binary(row, name):
+def _binary(row, name, doc=None):
+    """A public function of two tensors calling ``row``, with PyTorch's argument checks."""
     def fn(input, other):  # noqa: A002
         tensor_arg(input, "input", name)
         _tensor_other(name, other)
         return row(input, other)
 
     fn.__name__ = name
-    fn.__doc__ = f"Elementwise {name} of two tensors (PyTorch's ``torch.{name}``)."
+    fn.__doc__ = doc or f"Elementwise {name} of two tensors (PyTorch's ``torch.{name}``)."
     return public()(fn)
 
 
@@ -543,13 +544,8 @@ def equal(input, other):  # noqa: A002
 
 
 def _logical(row, name):
-    def fn(input, other):  # noqa: A002
-        _tensor_other(name, other)
-        return row(input, other)
-
-    fn.__name__ = name
-    fn.__doc__ = f"Elementwise {name} of the truth values of two tensors (a bool tensor)."
-    return public()(fn)
+    return _binary(row, name, f"Elementwise {name} of the truth values of two tensors (a bool "
+                              "tensor).")
 
 
 logical_and = _logical(P.logical_and, "logical_and")
