@@ -93,3 +93,32 @@ def test_gradients_meeting_at_a_node_are_summed_before_it_runs():
     y.backward()
     assert calls == [[13.0]]  # one call with the summed gradient 2h + 1
     assert x.grad.tolist() == [39.0]
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda lib: lib.nn.Linear(5, 3), (4, 5)),
+    (lambda lib: lib.nn.Sequential(lib.nn.Linear(5, 3), lib.nn.Tanh(), lib.nn.Linear(3, 2)), (4, 5)),
+    (lambda lib: lib.nn.Conv1d(2, 3, 3), (4, 2, 7)),
+])
+def test_leaf_gradients_are_laid_out_like_their_leaves(make, shape):
+    # PyTorch's gradient layout contract: a fresh .grad has its parameter's strides, even when
+    # the gradient arrives transposed (Linear's weight is used as weight.t()).
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for layouts")
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        layer = make(lib)
+        layer(lib.randn(*shape)).sum().backward()
+        for p in layer.parameters():
+            assert p.grad.stride() == p.stride(), (lib.__name__, p.shape)
+            assert p.grad.is_contiguous()
+
+
+def test_grad_of_a_transposed_leaf_follows_the_leaf():
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for layouts")
+    results = []
+    for lib in (ember, torch):
+        base = lib.arange(12.0).reshape(3, 4)
+        leaf = base.t().detach().requires_grad_()  # a column-major leaf
+        (leaf * lib.ones(4, 3)).sum().backward()
+        results.append((leaf.grad.stride(), leaf.grad.tolist()))
+    assert results[0] == results[1]

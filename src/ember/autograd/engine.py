@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 
 from .._tensor import Tensor
+from ..backend import xp
 from . import grad_mode
 from .anomaly_mode import check_backward, user_site
 from .anomaly_mode import state as anomaly
@@ -49,8 +50,12 @@ def _accumulate(variable, grad, create_graph):
         return
     if old is None:
         # A fresh, writable array that nothing else shares (gradients passed through add or
-        # expand can be shared or read-only views).
-        variable._grad = Tensor._make(grad.astype(variable._data.dtype, copy=True))
+        # expand can be shared or read-only views), laid out like the variable, as PyTorch's
+        # gradient layout contract asks: a Linear weight's gradient arrives transposed, and an
+        # optimizer's passes over a transposed gradient run several times slower.
+        fresh = xp.empty_like(variable._data)
+        fresh[...] = grad
+        variable._grad = Tensor._make(fresh)
     elif old._requires_grad:
         variable._grad = Tensor._make(old._data + grad)
     else:

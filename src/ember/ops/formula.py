@@ -80,6 +80,18 @@ sign = _unary(xp.sign, "sign")
 mT = _unary(lambda a: xp.swapaxes(a, -1, -2), "_mT")
 
 
+def matmul_transposed(a, b):
+    """``a @ b``; on arrays computed as ``(b.mT @ a.mT).mT``, so the result is column-major.
+
+    That is the layout of a transposed matrix, such as the ``weight.t()`` a Linear layer hands to
+    addmm: its gradient then reaches the weight laid out like the weight (PyTorch's gradient
+    layout contract) without a transposing copy.
+    """
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return a @ b
+    return xp.swapaxes(xp.swapaxes(b, -1, -2) @ xp.swapaxes(a, -1, -2), -1, -2)
+
+
 def where(condition, x, y):
     """``x`` where ``condition`` else ``y``; ``condition`` is never differentiated."""
     if isinstance(condition, Tensor):

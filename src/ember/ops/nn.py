@@ -58,7 +58,7 @@ addmm = defop(
     forward=_addmm,
     self=lambda grad: grad,
     mat1=lambda grad, mat2: grad @ F.mT(mat2),
-    mat2=lambda grad, mat1: F.mT(mat1) @ grad,
+    mat2=lambda grad, mat1: F.matmul_transposed(F.mT(mat1), grad),  # Linear's weight.t()
 )
 
 
