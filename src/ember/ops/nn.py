@@ -212,23 +212,63 @@ constant_pad = defop(
 # --- pooling ------------------------------------------------------------------------------------
 def _max_pool(self, kernel, stride, padding, dilation):
     """Window maxima and their flat positions; ``padding`` is ((top, bottom), (left, right))
-    (the bottom/right may be larger: ceil_mode's extra windows)."""
+    (the bottom/right may be larger: ceil_mode's extra windows).
+
+    One pass per window position over strided views of the input (for MaxPool2d(2), four views
+    of every other row and column), which avoids copying the windows out and an argmax along a
+    short axis. PyTorch's rule for the index: a later element replaces the maximum when it is
+    larger or NaN (so the first of equal maxima wins, and the last NaN); padding is never chosen.
+    """
     n, c, h, w = self.shape
-    fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
-    if any(padding[0]) or any(padding[1]):
+    (pt, pb), (pl, pr) = padding
+    padded = bool(pt or pb or pl or pr)
+    floating = self.dtype.kind == "f"
+    x = self
+    if padded:
+        fill = -xp.inf if floating else xp.iinfo(self.dtype).min
         x = xp.pad(self, ((0, 0), (0, 0)) + tuple(padding), constant_values=fill)
-    else:
-        x = self
-    win = _windows(x, kernel, stride, ((0, 0), (0, 0)), dilation)
-    oh, ow = win.shape[2:4]
-    flat = win.reshape(n, c, oh, ow, -1)
-    arg = flat.argmax(axis=-1)
-    values = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh = (x.shape[2] - (kh - 1) * dh - 1) // sh + 1
+    ow = (x.shape[3] - (kw - 1) * dw - 1) // sw + 1
+    if padded:  # where each window's first real element is (PyTorch's start), per dim
+        first_row = [_first_inside(oh, sh, i, dh, pt, h) for i in range(kh)]
+        first_col = [_first_inside(ow, sw, j, dw, pl, w) for j in range(kw)]
+    best, updates = None, []
+    for i in range(kh):
+        for j in range(kw):
+            candidate = x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                          j * dw:j * dw + sw * (ow - 1) + 1:sw]
+            if best is None:
+                best = candidate.copy()
+                continue
+            update = candidate > best
+            if floating:
+                update |= xp.isnan(candidate)
+            if padded:  # a real -inf still replaces the padding before it
+                update |= first_row[i][:, None] & first_col[j]
+            xp.maximum(best, candidate, out=best)
+            updates.append(update)
+    # The last update wins: the winner's position is the number of positions p >= 1 that are
+    # updated at p or later.
+    position = xp.zeros(best.shape, xp.uint8 if kh * kw < 256 else xp.int64)
+    later = None
+    for update in reversed(updates):
+        later = update if later is None else xp.logical_or(later, update, out=later)
+        position += later
     # PyTorch's indices: positions in each (unpadded) h * w plane.
-    ki, kj = xp.divmod(arg, kernel[1])
-    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + ki * dilation[0] - padding[0][0]
-    cols = xp.arange(ow) * stride[1] + kj * dilation[1] - padding[1][0]
-    return values, (rows * w + cols).astype(xp.int64)
+    offsets = xp.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)], xp.int64)
+    starts = (xp.arange(oh).reshape(-1, 1) * sh - pt) * w + xp.arange(ow) * sw - pl
+    indices = offsets.take(position)
+    indices += starts
+    return best, indices
+
+
+def _first_inside(count, stride, k, dilation, pad, size):
+    """For each of ``count`` windows along a dim: is its ``k``-th element the first one inside
+    the unpadded input? (PyTorch starts each window's search there.)"""
+    at = xp.arange(count) * stride + k * dilation - pad
+    inside = (at >= 0) & (at < size)
+    return inside & (at < dilation) if k else inside
 
 
 def _scatter_planes(grad, indices, input_shape):
