@@ -120,3 +120,74 @@ def test_max_pool1d_paths():
 
 def test_max_pool_float32():
     check(lambda lib, t: F(lib).max_pool2d(t, 2), randn(4, 6, 10, 10).astype(np.float32))
+
+
+# --- convolution: stride 1 cuts columns from the flattened planes, other strides use windows ---
+# (input shape, weight shape, stride, padding, dilation, groups)
+CONVS = [
+    ((2, 1, 9, 8), (3, 1, 5, 5), 1, 2, 1, 1),          # LeNet's first layer, smaller
+    ((2, 3, 7, 6), (4, 3, 3, 2), 1, 0, 1, 1),          # no padding, rectangular kernel
+    ((2, 4, 7, 8), (6, 2, 3, 3), 1, (1, 2), (2, 1), 2),  # padding, dilation, groups
+    ((1, 2, 5, 5), (2, 2, 5, 5), 1, 0, 1, 1),          # kernel as large as the input: 1x1 output
+    ((2, 3, 6, 5), (2, 3, 1, 1), 1, 0, 1, 1),          # 1x1 kernel
+    ((2, 2, 7, 9), (3, 2, 3, 3), 2, 1, 1, 1),          # stride 2: the window path
+    ((2, 4, 9, 7), (4, 2, 2, 3), (1, 2), 1, (2, 1), 2),  # stride in one dim only
+    ((2, 3, 8, 8), (3, 1, 3, 3), (3, 2), 2, 2, 3),     # depthwise, stride, dilation, padding
+]
+
+
+@pytest.mark.parametrize("config", CONVS)
+def test_conv2d_paths(config):
+    x_shape, w_shape, stride, padding, dilation, groups = config
+
+    def fn(lib, x, w, b):
+        return F(lib).conv2d(x, w, b, stride, padding, dilation, groups)
+
+    check(fn, randn(*x_shape), randn(*w_shape), randn(w_shape[0]))
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups", [
+    (1, 2, 1, 1), (1, 0, 3, 2), (2, 1, 1, 1), (3, 2, 2, 2), (1, "same", 2, 1)])
+def test_conv1d_paths(stride, padding, dilation, groups):
+    def fn(lib, x, w):
+        return F(lib).conv1d(x, w, None, stride, padding, dilation, groups)
+
+    check(fn, randn(2, 4, 11), randn(4, 4 // groups, 3))
+
+
+def test_conv2d_same_padding_is_asymmetric_for_even_kernels():
+    check(lambda lib, x, w: F(lib).conv2d(x, w, padding="same"), randn(2, 2, 6, 7),
+          randn(3, 2, 4, 2))
+
+
+def test_conv2d_float32_lenet_shapes():
+    # LeNet's layers at a small batch, in float32 as trained (the columns' junk past each output
+    # row must not leak into the weight gradient, even where the input holds large values).
+    x = randn(3, 1, 28, 28).astype(np.float32) * 100
+    w1, b1 = randn(6, 1, 5, 5).astype(np.float32), randn(6).astype(np.float32)
+    w2 = randn(16, 6, 5, 5).astype(np.float32)
+
+    def fn(lib, x, w1, b1, w2):
+        h = F(lib).max_pool2d(F(lib).relu(F(lib).conv2d(x, w1, b1, padding=2)), 2)
+        return F(lib).conv2d(h, w2)
+
+    check(fn, x, w1, b1, w2, rtol=1e-3, atol=1e-2)
+
+
+def test_conv_gradients_are_not_polluted_by_nonfinite_junk():
+    # An inf in the input also sits in the stride-1 columns' junk positions (past the end of
+    # other output rows): it must reach only the weight gradient's entries that meet it in a
+    # window (as NaN, 0 * inf, like PyTorch), and no others.
+    torch = require_torch()
+    x = randn(1, 1, 5, 6)
+    x[0, 0, 2, 5] = np.inf
+    w = randn(1, 1, 3, 3)
+    grads = []
+    for lib in (ember, torch):
+        tx, tw = lib.tensor(x), lib.tensor(w, requires_grad=True)
+        out = F(lib).conv2d(tx, tw)
+        upstream = np.zeros(out.shape)
+        upstream[0, 0, 0, 0] = 1.0  # a window away from the inf
+        (gw,) = lib.autograd.grad(out, tw, lib.tensor(upstream))
+        grads.append(gw.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])

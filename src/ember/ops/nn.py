@@ -65,14 +65,31 @@ addmm = defop(
 # --- convolution --------------------------------------------------------------------------------
 # Arrays are handled as 2-D convolutions: a 1-D input (N, C, L) gets a size-1 height. ``padding``
 # is ((top, bottom), (left, right)); stride and dilation are pairs.
+#
+# All three kernels work on the column matrix of im2col, laid out (C * kh * kw, N * oh * width)
+# so that each is a single BLAS call per group. With stride 1 the columns are cut from the
+# flattened (H * W) planes of the padded input: a kernel position's column for a whole image is
+# one contiguous run of the plane, shifted by that position's offset, and ``width`` is the padded
+# input's width W. The run also covers the W - ow positions past each output row: junk (input
+# values from the next row) that the forward crops and the gradients meet with zeros. Long runs
+# copy much faster than ow-wide rows, and the input gradient adds each kernel position back with
+# one contiguous add per plane. Other strides copy the strided window view (``width`` is ow) and
+# add back with 2-D strided slices.
 def _as_2d(a):
     return a[:, :, None, :] if a.ndim == 3 else a
 
 
+def _padded(x, rows, columns):
+    return xp.pad(x, ((0, 0), (0, 0), rows, columns)) if any(rows + columns) else x
+
+
+def _out_size(size, k, stride, dilation):
+    return (size - (k - 1) * dilation - 1) // stride + 1
+
+
 def _windows(x, kernel, stride, padding, dilation):
     """(N, C, out_h, out_w, kh, kw) strided view of the padded input: im2col without a copy."""
-    if any(padding[0]) or any(padding[1]):
-        x = xp.pad(x, ((0, 0), (0, 0), padding[0], padding[1]))
+    x = _padded(x, *padding)
     kh, kw = kernel
     dh, dw = dilation
     span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
@@ -80,16 +97,36 @@ def _windows(x, kernel, stride, padding, dilation):
     return view[:, :, ::stride[0], ::stride[1], ::dh, ::dw]
 
 
-def _columns(x, kernel, stride, padding, dilation):
-    """im2col: a (C * kh * kw, N * oh * ow) matrix of the input's windows, and (oh, ow).
+def _shifts(kernel, dilation, width):
+    """Each kernel position's offset in a flattened plane of the given width, row-major."""
+    return [i * dilation[0] * width + j * dilation[1]
+            for i in range(kernel[0]) for j in range(kernel[1])]
 
-    The copy is laid out channel-and-kernel major so its innermost runs are output rows, which
-    NumPy copies much faster than kernel-width runs of 3 or 5 elements.
+
+def _columns(x, kernel, stride, padding, dilation, flat=True):
+    """im2col: the (C * kh * kw, N * oh * width) column matrix, and (oh, ow, width).
+
+    ``flat=False`` asks for columns without junk (the window path) even for stride 1.
     """
-    win = _windows(x, kernel, stride, padding, dilation)
-    n, c, oh, ow, kh, kw = win.shape
-    cols = xp.ascontiguousarray(win.transpose(1, 4, 5, 0, 2, 3))
-    return cols.reshape(c * kh * kw, n * oh * ow), (oh, ow)
+    if stride != (1, 1) or not flat:
+        win = _windows(x, kernel, stride, padding, dilation)
+        n, c, oh, ow, kh, kw = win.shape
+        cols = xp.ascontiguousarray(win.transpose(1, 4, 5, 0, 2, 3))
+        return cols.reshape(c * kh * kw, n * oh * ow), (oh, ow, ow)
+    # One extra zero row at the bottom: the last kernel positions' runs end past the plane.
+    x = _padded(x, (padding[0][0], padding[0][1] + 1), padding[1])
+    n, c, h, w = x.shape
+    oh, ow = _out_size(h - 1, kernel[0], 1, dilation[0]), _out_size(w, kernel[1], 1, dilation[1])
+    planes = x.reshape(n, c, h * w).transpose(1, 0, 2)  # (C, N, H * W)
+    cols = xp.empty((c, kernel[0] * kernel[1], n, oh * w), dtype=x.dtype)
+    for p, shift in enumerate(_shifts(kernel, dilation, w)):
+        cols[:, p] = planes[:, :, shift:shift + oh * w]
+    return cols.reshape(-1, n * oh * w), (oh, ow, w)
+
+
+def _columns_width(in_width, out_width, stride, padding, flat=True):
+    """The ``width`` of ``_columns`` for an input and output of these widths."""
+    return in_width + sum(padding[1]) if stride == (1, 1) and flat else out_width
 
 
 def _group_slices(groups, size):
@@ -103,36 +140,50 @@ def _conv_forward(input, weight, bias, stride, padding, dilation, groups):  # no
     kernel = w.shape[2:]
     parts = []
     for cs, os_ in zip(_group_slices(groups, x.shape[1]), _group_slices(groups, o)):
-        cols, (oh, ow) = _columns(x[:, cs], kernel, stride, padding, dilation)
+        cols, (oh, ow, width) = _columns(x[:, cs], kernel, stride, padding, dilation)
         parts.append(w[os_].reshape(os_.stop - os_.start, -1) @ cols)  # one BLAS call
-    out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)  # (O, N * oh * ow)
+    out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)  # (O, N * oh * width)
     if bias is not None:
         out += bias.reshape(-1, 1)
-    out = xp.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
+    out = out.reshape(o, n, oh, width)[..., :ow].transpose(1, 0, 2, 3)
+    out = xp.ascontiguousarray(out)
     return out[:, :, 0, :] if input.ndim == 3 else out
 
 
-def _grad_matrix(g):
-    """(N, O, oh, ow) -> (O, N * oh * ow), the layout the column matrices use."""
-    n, o = g.shape[:2]
-    return xp.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, -1)
+def _grad_matrix(g, width):
+    """(N, O, oh, ow) -> (O, N * oh * width), the columns' layout (zeros past ow)."""
+    n, o, oh, ow = g.shape
+    if width == ow:
+        return xp.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, -1)
+    out = xp.zeros((o, n, oh, width), dtype=g.dtype)
+    out[..., :ow] = g.transpose(1, 0, 2, 3)
+    return out.reshape(o, -1)
 
 
 def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups):
-    """The gradient of a convolution with respect to its input (a transposed convolution)."""
+    """The gradient of a convolution with respect to its input (a transposed convolution):
+    the columns' gradient, one BLAS call, added back at every kernel position (col2im)."""
     g, w = _as_2d(grad), _as_2d(weight)
     shape = input_shape if len(input_shape) == 4 else input_shape[:2] + (1,) + input_shape[2:]
     n, c, h, wd = shape
     (pt, pb), (pl, pr) = padding
     kh, kw = w.shape[2:]
     oh, ow = g.shape[2:]
-    padded = xp.zeros((n, c, h + pt + pb, wd + pl + pr), dtype=g.dtype)
-    g = _grad_matrix(g)
+    height, width = h + pt + pb, wd + pl + pr
+    flat = stride == (1, 1)
+    run = (oh - 1) * width + ow
+    g = _grad_matrix(g, _columns_width(wd, ow, stride, padding))
+    padded = xp.zeros((c, n, height * width), dtype=g.dtype)  # (C, N, H * W)
     for cs, os_ in zip(_group_slices(groups, c), _group_slices(groups, w.shape[0])):
-        # col2im: the columns' gradient, added back at every window position.
         cols = w[os_].reshape(os_.stop - os_.start, -1).T @ g[os_]
-        cols = cols.reshape(cs.stop - cs.start, kh, kw, n, oh, ow)
-        target = padded[:, cs].transpose(1, 0, 2, 3)  # (C, N, H, W) view
+        cols = cols.reshape(cs.stop - cs.start, kh * kw, n, -1)
+        target = padded[cs]
+        if flat:
+            for p, shift in enumerate(_shifts((kh, kw), dilation, width)):
+                target[:, :, shift:shift + run] += cols[:, p, :, :run]
+            continue
+        target = target.reshape(-1, n, height, width)
+        cols = cols.reshape(-1, kh, kw, n, oh, ow)
         for i in range(kh):
             top = i * dilation[0]
             rows = slice(top, top + stride[0] * (oh - 1) + 1, stride[0])
@@ -140,18 +191,20 @@ def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, group
                 left = j * dilation[1]
                 columns = slice(left, left + stride[1] * (ow - 1) + 1, stride[1])
                 target[:, :, rows, columns] += cols[:, i, j]
-    out = xp.ascontiguousarray(padded[:, :, pt:pt + h, pl:pl + wd])
-    return out.reshape(input_shape)
+    out = padded.reshape(c, n, height, width)[:, :, pt:pt + h, pl:pl + wd]
+    return xp.ascontiguousarray(out.transpose(1, 0, 2, 3)).reshape(input_shape)
 
 
 def _conv_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups):  # noqa: A002
     """The gradient of a convolution with respect to its weight."""
     g, x = _as_2d(grad), _as_2d(input)
     shape = weight_shape if len(weight_shape) == 4 else weight_shape[:2] + (1,) + weight_shape[2:]
-    g = _grad_matrix(g)
+    # The junk of stride 1's columns meets zeros here; 0 * inf would be NaN.
+    flat = x.dtype.kind != "f" or bool(xp.isfinite(x).all())
+    g = _grad_matrix(g, _columns_width(x.shape[3], g.shape[3], stride, padding, flat))
     parts = []
     for cs, os_ in zip(_group_slices(groups, x.shape[1]), _group_slices(groups, shape[0])):
-        cols, _ = _columns(x[:, cs], shape[2:], stride, padding, dilation)
+        cols, _ = _columns(x[:, cs], shape[2:], stride, padding, dilation, flat)
         parts.append(g[os_] @ cols.T)
     out = parts[0] if groups == 1 else xp.concatenate(parts, axis=0)
     return out.reshape(weight_shape)
