@@ -214,6 +214,39 @@ def test_backward_errors():
                                             "output type Long")
 
 
+def _change_after_forward(lib, program):
+    """Run ``program``'s forward, change the tensor it names in place, then backward; return
+    the leaves' gradients (or the error's first words) and what the node says it saved."""
+    w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = lib.tensor([0.5, -1.0, 2.0])
+    out, changed, saved_name = program(lib, w, x)
+    saved = getattr(out.grad_fn, "_saved_" + saved_name)
+    with lib.no_grad():
+        changed.add_(1)
+    try:
+        out.sum().backward()
+    except RuntimeError as error:
+        return str(error)[:60], saved is None
+    return [round(g, 5) for g in w.grad.tolist()], saved is None
+
+
+@pytest.mark.parametrize("program", [
+    # the formula that reads the changed value never runs: PyTorch does not save it
+    lambda lib, w, x: ((a := w.clone()) * 2.0, a, "self"),
+    lambda lib, w, x: (x * w, x, "other"),
+    lambda lib, w, x: ((a := w * 1) * x.clone(), a, "self"),
+    lambda lib, w, x: (lib.nn.functional.linear((c := x.clone()).reshape(1, 3), w.reshape(1, 3)),
+                       c, "mat2"),
+    lambda lib, w, x: ((a := w.clone()).div(2.0), a, "self"),
+    # the value is needed: both raise
+    lambda lib, w, x: (w.clone() * (c := x.clone()), c, "other"),
+    lambda lib, w, x: ((r := (w * 1).tanh()), r, "result"),
+])
+def test_only_values_a_running_formula_reads_are_saved(program):
+    torch = require_torch()
+    assert _change_after_forward(ember, program) == _change_after_forward(torch, program)
+
+
 def test_saved_nothing_means_second_backward_is_fine():
     torch = require_torch()
     for lib in (ember, torch):

@@ -54,7 +54,9 @@ def saved_values(node):
         if saved is None:
             return None
         rows = []
-        for name, record in zip(op.saved_names, saved):
+        for name, record, guard in zip(op.saved_names, saved, op.save_guards):
+            if record is None and guard is not None:
+                continue  # not saved: only formulas that will not run read it
             rows.extend(_unpack_record(name, record))
         return rows
     ctx = getattr(node, "ctx", None)  # a custom Function's node

@@ -51,6 +51,12 @@ def compile_recorder(op):
                  "SavedTensor": SavedTensor, "SavedResult": SavedResult,
                  "_float_dtypes": _float_dtypes}
     for j, (kind, index) in enumerate(op.save_plan):
+        guard = op.save_guards[j]
+        if guard is not None:  # saved only if a formula that reads it will run
+            lines.append("    if " + " and ".join(f"e{i} is _NO_EDGE" for i in guard) + ":")
+            lines.append(f"        s{j} = None")
+            lines.append("    else:")
+            body_start = len(lines)
         if kind == _INPUT:
             lines += [
                 f"    if isinstance(x{index}, Tensor):",
@@ -71,6 +77,8 @@ def compile_recorder(op):
             lines.append(f"    s{j} = SavedResult(result)")
         else:
             lines.append(f"    s{j} = tuple(SavedResult(r, i) for i, r in enumerate(results))")
+        if guard is not None:
+            lines[body_start:] = ["    " + line for line in lines[body_start:]]
     saved = "".join(f"s{j}, " for j in range(len(op.save_plan)))
     if op.num_outputs > 1:  # the outputs' shapes and dtypes, for gradients of unused outputs
         saved += "tuple((r._data.shape, r._data.dtype) for r in results), "

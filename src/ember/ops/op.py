@@ -154,10 +154,14 @@ class OpNode(Node):
             key = name[len("_saved_"):]
             op = type(self).op
             if key in op.saved_names:
+                slot = op.saved_names.index(key)
+                guard = op.save_guards[slot]
+                if guard is not None and all(self.next_functions[i][0] is None for i in guard):
+                    return None  # never saved: no formula that reads it runs
                 saved = object.__getattribute__(self, "_saved")
                 if saved is None:
                     raise RuntimeError(FREED_MESSAGE)
-                value = saved[op.saved_names.index(key)]
+                value = saved[slot]
                 if type(value) in _SAVED_TYPES:
                     value = value.unpack(self, True)
                     return value.detach() if isinstance(value, Tensor) else value
@@ -228,6 +232,17 @@ class Op:
         self.argument_slots = tuple(
             tuple(saved.index(a) for a in list(inspect.signature(d).parameters)[1:])
             if d is not None else () for d in self.derivatives)
+        # A tensor (an input or the result) is saved only when a formula that reads it will
+        # run, that is, when one of the inputs whose formulas read it needs a gradient; as in
+        # PyTorch, ``x * 2`` keeps no copy of ``x`` and ``x`` may then change in place.
+        # ``save_guards[j]`` lists those inputs, or is None where slot j is always needed.
+        differentiable = {i for i, d in enumerate(self.derivatives) if d is not None}
+        guards = []
+        for j, (kind, _) in enumerate(plan):
+            users = tuple(i for i, slots in enumerate(self.argument_slots) if j in slots)
+            conditional = kind in (_INPUT, _RESULT) and set(users) != differentiable
+            guards.append(users if conditional else None)
+        self.save_guards = tuple(guards)
         self.input_positions = tuple(range(self.num_inputs))
         self.saves_tensors = any(a == "result" or a in self.input_names for a in saved)
         self.saves_self = "self" in saved and self.input_names[:1] == ("self",)
@@ -328,8 +343,10 @@ class Op:
         node.next_functions = tuple(edges)
         node._sequence_nr = next(_sequence)  # after the edges: newer than every input's node
         saved = []
-        for kind, index in self.save_plan:
-            if kind == _INPUT:
+        for (kind, index), guard in zip(self.save_plan, self.save_guards):
+            if guard is not None and all(edges[i] is _NO_EDGE for i in guard):
+                saved.append(None)  # only formulas that will not run read it
+            elif kind == _INPUT:
                 x = args[index]
                 if isinstance(x, Tensor):
                     record = _new(SavedTensor)
