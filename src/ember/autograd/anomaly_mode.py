@@ -30,13 +30,22 @@ class _State:
 state = _State()
 
 
+_internal_code = set()  # code objects known to be ember's own (or frozen importlib's)
+
+
 def user_site():
-    """``file:line`` of the innermost frame outside ember (the user's line), or None."""
+    """``file:line`` of the innermost frame outside ember (the user's line), or None.
+
+    It runs on every in-place op and every backward, so ember's own code objects are remembered
+    after their file name is checked once; the user's code objects are never stored."""
     frame = sys._getframe(1)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
-            return f"{filename}:{frame.f_lineno}"
+        code = frame.f_code
+        if code not in _internal_code:
+            filename = code.co_filename
+            if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
+                return f"{filename}:{frame.f_lineno}"
+            _internal_code.add(code)
         frame = frame.f_back
     return None
 

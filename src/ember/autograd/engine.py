@@ -18,7 +18,7 @@ from ..backend import xp
 from . import grad_mode
 from .anomaly_mode import check_backward, user_site
 from .anomaly_mode import state as anomaly
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, accumulator
 
 
 def _wrap(grad):
@@ -115,7 +115,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     for tensor, grad in zip(outputs, grad_outputs):
         node = tensor.grad_fn
         if node is None:
-            node, output_nr = tensor._accumulator_node(), 0
+            node, output_nr = accumulator(tensor), 0
         else:
             output_nr = tensor._output_nr
         buffer = buffers.get(node)
@@ -132,7 +132,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     if inputs is not None:
         for position, tensor in enumerate(inputs):
             if tensor.grad_fn is None:
-                node, output_nr = tensor._accumulator_node(), 0
+                node, output_nr = accumulator(tensor), 0
             else:
                 node, output_nr = tensor.grad_fn, tensor._output_nr
             captures.setdefault(node, []).append((output_nr, position))
