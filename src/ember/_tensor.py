@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import from_numpy_dtype
+from .backend import scalar_one
 
 
 NON_LEAF_GRAD_WARNING = (
@@ -393,7 +394,8 @@ class Tensor:
         if gradient is None and inputs is None and not create_graph and self.grad_fn is not None \
                 and data.size == 1 and data.dtype.kind == "f":
             # The common call, loss.backward(): seed with ones and go straight to the engine.
-            _run_backward((self,), (np.ones(data.shape, data.dtype),), bool(retain_graph), False)
+            _run_backward((self,), (scalar_one(data.shape, data.dtype),), bool(retain_graph),
+                          False)
             return
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

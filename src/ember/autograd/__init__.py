@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from numpy import ones as _ones
-
 from .._tensor import Tensor
+from ..backend import scalar_one
 from .anomaly_mode import (
     detect_anomaly, graph_cut_explanation, is_anomaly_check_nan_enabled, is_anomaly_enabled,
     set_detect_anomaly,
@@ -36,7 +35,7 @@ def _seed_gradients(outputs, grad_outputs, create_graph, caller):
             if not out.is_floating_point():
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            seed = _ones(out._data.shape, out._data.dtype)
+            seed = scalar_one(out._data.shape, out._data.dtype)
             seeds.append(Tensor._make(seed) if create_graph else seed)
             continue
         if not isinstance(g, Tensor):

@@ -13,3 +13,10 @@ xp = numpy  # the default array module
 def array_module(array):
     """The array module (NumPy, later CuPy) that owns ``array``."""
     return xp
+
+
+def scalar_one(shape, dtype):
+    """A fresh array of one element, 1, of ``shape`` (``()`` or all ones) and ``dtype``: the seed
+    of ``loss.backward()``. (``numpy.ones`` is a Python-level wrapper, three times slower for
+    one element, and backward pays it on every call.)"""
+    return xp.array(1, dtype=dtype).reshape(shape)
