@@ -22,10 +22,13 @@ NONE, MEAN, SUM = 0, 1, 2
 
 
 def _reduce(loss, reduction):
+    # (the ufunc's reduce directly: ndarray.mean and .sum add a Python-level wrapper per call)
     if reduction == MEAN:
-        return loss.mean(dtype=loss.dtype) if loss.size else xp.asarray(xp.nan, loss.dtype)
+        if not loss.size:
+            return xp.asarray(xp.nan, loss.dtype)
+        return xp.add.reduce(loss, axis=None, dtype=loss.dtype) / loss.size
     if reduction == SUM:
-        return loss.sum(dtype=loss.dtype)
+        return xp.add.reduce(loss, axis=None, dtype=loss.dtype)
     return loss
 
 
