@@ -80,7 +80,13 @@ def _as_2d(a):
 
 
 def _padded(x, rows, columns):
-    return xp.pad(x, ((0, 0), (0, 0), rows, columns)) if any(rows + columns) else x
+    """``x`` with zeros around its last two dims (faster than np.pad for these sizes)."""
+    if not any(rows + columns):
+        return x
+    n, c, h, w = x.shape
+    out = xp.zeros((n, c, h + sum(rows), w + sum(columns)), dtype=x.dtype)
+    out[:, :, rows[0]:rows[0] + h, columns[0]:columns[0] + w] = x
+    return out
 
 
 def _out_size(size, k, stride, dilation):
