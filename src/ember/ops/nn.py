@@ -289,24 +289,16 @@ def _max_pool(self, kernel, stride, padding, dilation):
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     oh = (x.shape[2] - (kh - 1) * dh - 1) // sh + 1
     ow = (x.shape[3] - (kw - 1) * dw - 1) // sw + 1
-    if padded:  # where each window's first real element is (PyTorch's start), per dim
-        first_row = [_first_inside(oh, sh, i, dh, pt, h) for i in range(kh)]
-        first_col = [_first_inside(ow, sw, j, dw, pl, w) for j in range(kw)]
-    best, updates = None, []
-    for i in range(kh):
-        for j in range(kw):
-            candidate = x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
-                          j * dw:j * dw + sw * (ow - 1) + 1:sw]
-            if best is None:
-                best = candidate.copy()
-                continue
-            update = candidate > best
-            if floating:
-                update |= xp.isnan(candidate)
-            if padded:  # a real -inf still replaces the padding before it
-                update |= first_row[i][:, None] & first_col[j]
-            xp.maximum(best, candidate, out=best)
-            updates.append(update)
+    views = [x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+             for i in range(kh) for j in range(kw)]
+    first = None
+    if padded:  # where each window's first real element is (PyTorch's start)
+        rows = [_first_inside(oh, sh, i, dh, pt, h) for i in range(kh)]
+        columns = [_first_inside(ow, sw, j, dw, pl, w) for j in range(kw)]
+        first = [r[:, None] & c for r in rows for c in columns]
+    best, updates = _running_max(views, first, nan=False)
+    if floating and xp.isnan(best).any():  # np.maximum propagates NaN: rare, so checked once
+        best, updates = _running_max(views, first, nan=True)
     # The last update wins: the winner's position is the number of positions p >= 1 that are
     # updated at p or later.
     position = xp.zeros(best.shape, xp.uint8 if kh * kw < 256 else xp.int64)
@@ -320,6 +312,21 @@ def _max_pool(self, kernel, stride, padding, dilation):
     indices = offsets.take(position)
     indices += starts
     return best, indices
+
+
+def _running_max(views, first, nan):
+    """The maximum over ``views`` and, for each view after the first, where it replaced the
+    maximum so far (larger, or NaN with ``nan``, or the window's ``first`` real element)."""
+    best, updates = views[0].copy(), []
+    for p, candidate in enumerate(views[1:], 1):
+        update = candidate > best
+        if nan:
+            update |= xp.isnan(candidate)
+        if first is not None:  # a real -inf still replaces the padding before it
+            update |= first[p]
+        xp.maximum(best, candidate, out=best)
+        updates.append(update)
+    return best, updates
 
 
 def _first_inside(count, stride, k, dilation, pad, size):
