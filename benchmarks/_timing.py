@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import statistics
 import time
-
-
-def freeze_imports():
-    """Keep the objects that exist after importing both libraries out of the cyclic collector.
-
-    Its full passes scan every tracked object in the process; PyTorch's import leaves about
-    140,000 of them (NumPy's 17,000, ember's 14,000), which a program using only ember does not
-    have. Without this, those passes (one every few W5 runs) add about a quarter to ember's W5
-    time, and nothing to PyTorch's, whose nodes are not Python objects. Objects created by the
-    workloads themselves are still collected as usual.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def median_time(fn, number, repeats):

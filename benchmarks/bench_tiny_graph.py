@@ -12,7 +12,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 
 import ember  # noqa: E402
-from _timing import freeze_imports, compare  # noqa: E402
+from _timing import compare  # noqa: E402
 from run_all import w1_tiny  # noqa: E402
 
 
@@ -20,7 +20,6 @@ def main():
     import torch
 
     torch.set_num_threads(1)
-    freeze_imports()
     e, t, ratio = compare(w1_tiny(ember), w1_tiny(torch), number=2000, repeats=15)
     print("| workload | ember | PyTorch | ember/PyTorch |")
     print("|---|---|---|---|")

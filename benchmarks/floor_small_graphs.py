@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(__file__))
 
 import ember  # noqa: E402
-from _timing import freeze_imports, median_time  # noqa: E402
+from _timing import median_time  # noqa: E402
 from run_all import w1_tiny, w5_deep_chain, w7_second_derivative  # noqa: E402
 
 
@@ -213,7 +213,6 @@ def main():
 
     check()
     torch.set_num_threads(1)
-    freeze_imports()
     cases = [
         ("W1 tiny graph", 0.20, [w1_numpy(), w1_tiny(_Bare), w1_tiny(ember), w1_tiny(torch)],
          2000),

@@ -26,7 +26,6 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
 import ember  # noqa: E402
-from _timing import freeze_imports  # noqa: E402
 
 
 def _threads():
@@ -256,7 +255,6 @@ def run(selected):
 
     threads = _threads()
     torch.set_num_threads(threads)
-    freeze_imports()  # both libraries imported: see _timing.freeze_imports
     rows = []
     notes = []
 
