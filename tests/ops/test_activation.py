@@ -80,6 +80,21 @@ def test_kinks_match_torch():
             check(lambda lib, t: call(_functional(lib), t), x, gradgrad=False)
 
 
+def test_relu_gradient_is_threshold_backward():
+    # PyTorch zeroes the gradient only where the result is <= 0: a NaN passes its gradient on.
+    # Its double backward runs through ThresholdBackwardBackward0, connected to the result.
+    torch = require_torch()
+    seen = []
+    for lib in (ember, torch):
+        x = lib.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+        y = lib.relu(x * 1)
+        g, = lib.autograd.grad(y, x, lib.tensor([1.0, -2.0, 3.0, -4.0]), create_graph=True)
+        gg, = lib.autograd.grad(g.sum(), x)
+        node = y.grad_fn.next_functions[0][0]
+        seen.append((g.tolist(), type(g.grad_fn).__name__, gg.tolist(), type(node).__name__))
+    assert seen[0] == seen[1]
+
+
 def test_top_level_and_methods():
     torch = require_torch()
     x = SAMPLES["matrix"]

@@ -187,6 +187,9 @@ class Op:
         self.name = name
         self.forward = forward
         self.input_names = tuple(inputs.split())
+        if "result" in self.input_names:
+            raise TypeError(f"{name}: 'result' names the op's output in formulas; "
+                            "call the input something else")
         self.num_inputs = len(self.input_names)
         self.promote = promote
         self.broadcast = broadcast

@@ -134,11 +134,18 @@ def _sigmoid(x):
 
 sigmoid = defop("SigmoidBackward0", promote="float", forward=_sigmoid,
                 self=lambda grad, result: grad * result * (1 - result))
-# relu's gradient masks by the *result*, so the node keeps the output only: sign(result) is
-# exactly the mask (result >= 0), and being a row of its own (with a zero derivative) it keeps
-# the second-order graph connected, as PyTorch's is. At 0 the subgradient is 0, as in PyTorch.
+# relu's gradient masks by the *result*, so the node keeps the output only. As in PyTorch the
+# mask is threshold_backward's: the gradient is zeroed where result <= 0 (at 0 the subgradient
+# is 0; a NaN passes its gradient on). Being a row of its own, with a zero derivative for the
+# result, it keeps the second-order graph connected to the input, as PyTorch's is.
 relu = defop("ReluBackward0", forward=lambda self: xp.maximum(self, 0, dtype=self.dtype),
-             self=lambda grad, result: grad * sign.on(result))
+             self=lambda grad, result: threshold_backward.on(grad, result))
+threshold_backward = defop(  # (PyTorch's threshold_backward(grad_output, self, 0))
+    "ThresholdBackwardBackward0", inputs="grad self", promote="binary",
+    forward=lambda grad, self: grad * ~(self <= 0),  # one compare, one multiply
+    grad=lambda gg, self: threshold_backward.on(gg, self),
+    self=lambda gg, self_shape: F.zeros(self_shape, gg),
+)
 
 
 def _clamp(self, min, max):  # noqa: A002 (PyTorch's argument names)
