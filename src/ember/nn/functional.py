@@ -558,6 +558,8 @@ def _array(value, like):
     if value is None:
         return None
     if isinstance(value, Tensor):
+        if value.dtype is like.dtype and not value.requires_grad:
+            return value.numpy()  # (the common case: a target tensor as it is)
         return value.detach().to(like.dtype).numpy()
     return tensor(value, dtype=like.dtype).numpy()
 
@@ -570,7 +572,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
     values = input.detach().numpy()
-    if values.size and (values.min() < 0 or values.max() > 1):
+    if values.size and (np.minimum.reduce(values, axis=None) < 0
+                        or np.maximum.reduce(values, axis=None) > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
     mode = _reduction(reduction, size_average, reduce)
     return Loss.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)

@@ -99,13 +99,15 @@ huber_loss = defop(
 
 
 def _bce(self, target, weight, reduction):
-    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss.
+    # PyTorch's expression, (t - 1) * max(log1p(-p), -100) - t * max(log(p), -100): the clamp at
+    # -100 keeps p = 0 or 1 finite, and the same order of operations gives the same rounding.
     with np.errstate(divide="ignore"):
         log_p = xp.maximum(xp.log(self), -100)
         log_q = xp.maximum(xp.log1p(-self), -100)
-    loss = -(target * log_p + (1 - target) * log_q)
+    loss = (target - 1) * log_q
+    loss -= target * log_p
     if weight is not None:
-        loss = loss * weight
+        loss *= weight
     return _reduce(loss.astype(self.dtype, copy=False), reduction)
 
 
