@@ -612,7 +612,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         input, target = input.unsqueeze(0), target.reshape(1)
     classes = input.shape[1]
     labels = target.numpy()
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    if labels.size and (np.minimum.reduce(labels, axis=None) < 0
+                        or np.maximum.reduce(labels, axis=None) >= classes):
         bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
         if bad.any():
             raise IndexError(f"Target {labels[bad].ravel()[0]} is out of bounds.")

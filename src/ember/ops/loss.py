@@ -164,37 +164,55 @@ binary_cross_entropy_with_logits = defop(
 )
 
 
-def _nll_parts(self_shape, target, weight, ignore_index):
-    """The per-sample class weights (0 where ignored) and the flat positions they pick."""
+def _nll_parts(target, weight, ignore_index, classes):
+    """The flat class positions each sample picks, and the per-sample weights (0 where ignored);
+    the weights are None in the common case (no class weights, nothing ignored: all ones)."""
     valid = target != ignore_index
-    if valid.all():  # the common case: nothing ignored, no masking needed
-        return target, (xp.ones(target.shape) if weight is None else weight[target])
+    if valid.all():
+        return target, (None if weight is None else weight[target])
     safe = xp.where(valid, target, 0)
-    w = xp.ones(self_shape[1]) if weight is None else weight
+    w = xp.ones(classes) if weight is None else weight
     return safe, xp.where(valid, w[safe], 0)
 
 
+def _rows(shape):
+    return xp.arange(shape[0])
+
+
+def _pick(x, index):
+    """``x[n, index[n, ...], ...]``: each sample's entry of its class (fancy indexing for the
+    common 2-D case, cheaper than take_along_axis's Python wrapper)."""
+    if x.ndim == 2:
+        return x[_rows(x.shape), index]
+    return xp.take_along_axis(x, xp.expand_dims(index, 1), axis=1).squeeze(1)
+
+
 def _nll_loss(self, target, weight, reduction, ignore_index):
-    safe, sample_weight = _nll_parts(self.shape, target, weight, ignore_index)
-    picked = xp.take_along_axis(self, xp.expand_dims(safe, 1), axis=1).squeeze(1)
-    loss = -(picked * sample_weight).astype(self.dtype, copy=False)
+    safe, sample_weight = _nll_parts(target, weight, ignore_index, self.shape[1])
+    picked = _pick(self, safe)
+    if sample_weight is not None:
+        picked = (picked * sample_weight).astype(self.dtype, copy=False)
+    loss = -picked
     if reduction == MEAN:
-        total = sample_weight.sum()
-        return xp.asarray(loss.sum() / total, dtype=self.dtype)
+        total = picked.size if sample_weight is None else sample_weight.sum()
+        return xp.asarray(xp.add.reduce(loss, axis=None) / total, dtype=self.dtype)
     if reduction == SUM:
-        return loss.sum(dtype=self.dtype)
+        return xp.add.reduce(loss, axis=None, dtype=self.dtype)
     return loss
 
 
 def _nll_grad(grad, self_shape, target, weight, reduction, ignore_index):
-    safe, sample_weight = _nll_parts(self_shape, target, weight, ignore_index)
+    safe, sample_weight = _nll_parts(target, weight, ignore_index, self_shape[1])
     dtype = F.detached(grad).dtype
     coeff = xp.zeros(self_shape, dtype=dtype)
-    values = -sample_weight
+    values = -1.0 if sample_weight is None else -sample_weight
     if reduction == MEAN:
-        values = values / sample_weight.sum()
-    xp.put_along_axis(coeff, xp.expand_dims(safe, 1), xp.expand_dims(values, 1).astype(dtype),
-                      axis=1)
+        values = values / (safe.size if sample_weight is None else sample_weight.sum())
+    if len(self_shape) == 2:
+        coeff[_rows(self_shape), safe] = values
+    else:
+        values = xp.broadcast_to(xp.asarray(values, dtype=dtype), safe.shape)
+        xp.put_along_axis(coeff, xp.expand_dims(safe, 1), xp.expand_dims(values, 1), axis=1)
     if reduction == NONE:
         grad = grad.reshape(grad.shape[:1] + (1,) + grad.shape[1:])
     return grad * constant(coeff, grad)
