@@ -95,6 +95,12 @@ def test_relu_gradient_is_threshold_backward():
     assert seen[0] == seen[1]
 
 
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_softmax_of_a_scalar(name, dim):
+    check(lambda lib, t: getattr(lib, name)(t, dim), np.array(3.0))
+
+
 def test_top_level_and_methods():
     torch = require_torch()
     x = SAMPLES["matrix"]

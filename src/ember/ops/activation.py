@@ -238,16 +238,21 @@ gelu = defop("GeluBackward0", forward=_gelu, self=_gelu_grad)
 
 
 # --- softmax family -----------------------------------------------------------------------------
+# (the ufuncs' reduce directly: ndarray.max and .sum add a Python-level wrapper per call; a 0-d
+# input reduces over no axis)
 def _softmax(self, dim):
-    shifted = self - self.max(axis=dim, keepdims=True)
+    dim = dim if self.ndim else None
+    # (asarray: on 0-d arrays NumPy's arithmetic returns a scalar, which cannot take out=)
+    shifted = xp.asarray(self - xp.maximum.reduce(self, axis=dim, keepdims=True))
     out = xp.exp(shifted, out=shifted)
-    out /= out.sum(axis=dim, keepdims=True)
+    out /= xp.add.reduce(out, axis=dim, keepdims=True)
     return out
 
 
 def _log_softmax(self, dim):
-    shifted = self - self.max(axis=dim, keepdims=True)
-    shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+    dim = dim if self.ndim else None
+    shifted = self - xp.maximum.reduce(self, axis=dim, keepdims=True)
+    shifted -= xp.log(xp.add.reduce(xp.exp(shifted), axis=dim, keepdims=True))
     return shifted
 
 
