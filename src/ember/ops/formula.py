@@ -77,7 +77,8 @@ sqrt = _unary(xp.sqrt, "sqrt")
 sin = _unary(xp.sin, "sin")
 cos = _unary(xp.cos, "cos")
 sign = _unary(xp.sign, "sign")
-mT = _unary(lambda a: xp.swapaxes(a, -1, -2), "_mT")
+# (array methods, not xp.swapaxes: NumPy's module function adds a Python wrapper per call)
+mT = _unary(lambda a: a.swapaxes(-1, -2), "_mT")
 
 
 def matmul_transposed(a, b):
@@ -89,7 +90,7 @@ def matmul_transposed(a, b):
     """
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return a @ b
-    return xp.swapaxes(xp.swapaxes(b, -1, -2) @ xp.swapaxes(a, -1, -2), -1, -2)
+    return (b.swapaxes(-1, -2) @ a.swapaxes(-1, -2)).swapaxes(-1, -2)
 
 
 def where(condition, x, y):
@@ -122,7 +123,7 @@ def outer(a, b):
 def transpose(x, dim0, dim1):
     if isinstance(x, Tensor):
         return x.transpose(dim0, dim1)
-    return xp.swapaxes(x, dim0, dim1)
+    return x.swapaxes(dim0, dim1)
 
 
 def permute(x, dims):

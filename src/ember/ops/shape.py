@@ -32,7 +32,7 @@ to_copy = defop(
 )
 transpose = defop(
     "TransposeBackward0", view=True,
-    forward=lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1) if self.ndim else self.view(),
+    forward=lambda self, dim0, dim1: self.swapaxes(dim0, dim1) if self.ndim else self.view(),
     self=lambda grad, dim0, dim1: transpose.on(grad, dim0, dim1),
 )
 t = defop("TBackward0", view=True, forward=lambda self: self.T, self=lambda grad: t.on(grad))
