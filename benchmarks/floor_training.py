@@ -1,11 +1,13 @@
 """The floor under W2 and W3: the same training step written directly in NumPy.
 
-W2 (the notes' logistic regression) and W3 (an MLP step) miss their goals by less than their
-per-op overheads would suggest, so this script asks what NumPy alone needs for the same
-arithmetic: each step written out by hand (forward, loss, hand-derived gradients, momentum SGD
-updates in place), with no tensors, graph or checks. It runs in one process with ember and
-PyTorch, interleaved, on the same number of threads, and prints each time and its ratio to
-PyTorch's.
+W2 (the notes' logistic regression) and W3 (an MLP step): what does NumPy alone need for the same
+arithmetic? Each step is written out by hand (forward, loss, hand-derived gradients, momentum
+SGD updates in place), with no tensors, graph or checks. For W2, whose arrays are small enough
+that Python bookkeeping decides, it also runs the bare reverse-mode engine of
+``floor_small_graphs.py`` (one value and closure per op: matmul, add, sigmoid, one BCE op; a
+sorted walk; the same in-place updates): the floor of an eager engine in Python. Everything runs
+in one process with ember and PyTorch, interleaved, on the same number of threads, and each time
+is printed with its ratio to PyTorch's.
 
 Run:  python benchmarks/floor_training.py
 """
@@ -20,6 +22,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(__file__))
 
 import ember  # noqa: E402
+from floor_small_graphs import Value  # noqa: E402
 from run_all import _logistic_data, _threads, interleaved, w2_logistic, w3_mlp_step  # noqa: E402
 
 LR, MOMENTUM = 0.01, 0.9
@@ -49,6 +52,44 @@ def w2_numpy():
             _loss = np.add.reduce((y - 1) * log_q - y * log_p, axis=None) / n
             dz = (p - y) / n  # BCE's gradient through the sigmoid
             _sgd([w, b], [dz.T @ x, dz.sum(axis=0)], buffers)
+
+    return run
+
+
+def _linear(x, w, b):
+    """x @ w.T + b as the bare engine's two ops (a matmul, then a broadcast add)."""
+    wd = w.data
+    h = Value(x @ wd.T, (w,), lambda g, graph: ((g.T @ x),))
+    return Value(h.data + b.data, (h, b), lambda g, graph: (g, g.sum(axis=0)))
+
+
+def _sigmoid(h):
+    out = (np.tanh(h.data * 0.5) + 1) * 0.5
+    return Value(out, (h,), lambda g, graph: (g * out * (1 - out),))
+
+
+def _bce(p, y):
+    pd = p.data
+    log_p = np.maximum(np.log(pd), -100)
+    log_q = np.maximum(np.log1p(-pd), -100)
+    loss = np.add.reduce((y - 1) * log_q - y * log_p, axis=None) / pd.size
+    return Value(np.asarray(loss), (p,), lambda g, graph: (
+        g * (pd - y) / np.maximum((1 - pd) * pd, 1e-12) / pd.size,))
+
+
+def w2_bare():
+    x, y = (t.numpy() for t in _logistic_data(ember))
+    rng = np.random.default_rng(0)
+
+    def run():
+        w = Value(rng.uniform(-0.7, 0.7, (1, 2)).astype(np.float32))
+        b = Value(rng.uniform(-0.7, 0.7, (1,)).astype(np.float32))
+        buffers = [np.zeros_like(w.data), np.zeros_like(b.data)]
+        for _ in range(1000):
+            loss = _bce(_sigmoid(_linear(x, w, b)), y)
+            w.grad = b.grad = None
+            loss.backward()
+            _sgd([w.data, b.data], [w.grad, b.grad], buffers)
 
     return run
 
@@ -118,16 +159,20 @@ def main():
     check()
     threads = _threads()
     torch.set_num_threads(threads)
-    print(f"| workload | NumPy only | ember | PyTorch | goal |  ({threads} threads)")
-    print("|---|---|---|---|---|")
+    print(f"| workload | NumPy only | bare engine | ember | PyTorch | goal |  ({threads} threads)")
+    print("|---|---|---|---|---|---|")
     cases = [("W2 logistic regression, 1000 steps", 0.50,
-              [w2_numpy(), w2_logistic(ember), w2_logistic(torch)], 5, 1),
-             ("W3 MLP step", 1.00, [w3_numpy(), w3_mlp_step(ember), w3_mlp_step(torch)], 15, 5)]
+              [w2_numpy(), w2_bare(), w2_logistic(ember), w2_logistic(torch)], 5, 1),
+             ("W3 MLP step", 1.00, [w3_numpy(), None, w3_mlp_step(ember), w3_mlp_step(torch)],
+              15, 5)]
     for name, goal, fns, repeats, number in cases:
-        times = interleaved(fns, repeats, number, warmup=2)
+        times = interleaved([f for f in fns if f is not None], repeats, number, warmup=2)
+        if fns[1] is None:
+            times.insert(1, None)
         t = times[-1]
-        cells = [f"{x * 1e3:.2f} ms ({x / t:.2f})" for x in times[:2]]
-        print(f"| {name} | {cells[0]} | {cells[1]} | {t * 1e3:.2f} ms | <= {goal:.2f} |")
+        cells = ["-" if x is None else f"{x * 1e3:.2f} ms ({x / t:.2f})" for x in times[:3]]
+        print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} | {t * 1e3:.2f} ms | "
+              f"<= {goal:.2f} |")
     print("\n(ratio to PyTorch in parentheses; medians of interleaved repeats)")
 
 
