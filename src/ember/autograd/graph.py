@@ -77,10 +77,11 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
 
+    next_functions = ()  # a leaf's node has no inputs
+
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
-        self.next_functions = ()
 
     def apply(self, grads, create_graph):
         # The engine calls accumulate() itself; this exists for completeness.
@@ -95,6 +96,14 @@ def accumulator(tensor) -> AccumulateGrad:
     ref = tensor._accumulator
     node = ref() if ref is not None else None
     if node is None:
-        node = AccumulateGrad(tensor)
-        tensor._accumulator = weakref.ref(node)
+        # (what AccumulateGrad(tensor) does, without the two __init__ calls: leaves get a new
+        # node for every graph, so this runs once per parameter per training step)
+        node = _new(AccumulateGrad)
+        node.variable = tensor
+        node._sequence_nr = next(_sequence)
+        tensor._accumulator = _weakref(node)
     return node
+
+
+_new = object.__new__
+_weakref = weakref.ref
