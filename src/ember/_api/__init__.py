@@ -66,8 +66,10 @@ class _Call:
 
 def _inplace_method(fn, name, snapshot, writer=None):
     def method(self, *args, **kwargs):
-        if writer is not None and not _tracked(self, args) and self._data.flags.writeable \
-                and writer(self._data, *args, **kwargs):
+        # No graph to record (grad mode off, as in an optimizer step, or nothing requires grad):
+        # the writer computes straight into the array.
+        if writer is not None and (not _grad_state.enabled or not _tracked(self, args)) \
+                and self._data.flags.writeable and writer(self._data, *args, **kwargs):
             note_write(self, name)
             return self
         return _run_inplace(_Call(fn, args, kwargs, snapshot), self)

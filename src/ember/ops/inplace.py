@@ -15,6 +15,8 @@ from ..backend import xp
 from . import formula
 from .op import Op, SavedResult, _grad_state, defop
 
+_user_site = anomaly_mode.user_site
+
 
 def inplace(op, target, *args):
     """Run ``op`` in place on ``target``: ``x.add_(y)``, ``x += y``, ``x[i] = v``.
@@ -122,9 +124,16 @@ def _note_inplace(op, target):
 
 def note_write(target, name):
     """Bump ``target``'s version after its array was written directly (an untracked in-place
-    op) and remember the op and the user's line."""
-    target._bump_version()
-    _remember_write(target._vc, name, anomaly_mode.user_site())
+    op) and remember the op and the user's line. (Written out: every optimizer update runs it.)"""
+    counter = target._vc
+    if counter is None:
+        target._vc = [1, (name, _user_site())]
+    else:
+        counter[0] += 1
+        if len(counter) == 1:
+            counter.append((name, _user_site()))
+        else:
+            counter[1] = (name, _user_site())
 
 
 def _remember_write(counter, name, site):
