@@ -33,21 +33,28 @@ state = _State()
 _internal_code = set()  # code objects known to be ember's own (or frozen importlib's)
 
 
-def user_site():
+def user_site(skip=0):
     """``file:line`` of the innermost frame outside ember (the user's line), or None.
 
-    It runs on every in-place op and every backward, so ember's own code objects are remembered
-    after their file name is checked once; the user's code objects are never stored."""
-    frame = sys._getframe(1)
-    while frame is not None:
+    It runs on every in-place op and every backward, so it looks at as few frames as it can:
+    each frame read from Python becomes a frame object. The caller is ember's own, and ``skip``
+    says how many frames above it are known to be ember's too; those are not looked at. Frames
+    are reached with ``sys._getframe(depth)``, which builds no objects for the frames it passes.
+    ember's own code objects are remembered after their file name is checked once; the user's
+    are never stored."""
+    depth = 2 + skip
+    while True:
+        try:
+            frame = sys._getframe(depth)
+        except ValueError:
+            return None
         code = frame.f_code
         if code not in _internal_code:
             filename = code.co_filename
             if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
                 return f"{filename}:{frame.f_lineno}"
             _internal_code.add(code)
-        frame = frame.f_back
-    return None
+        depth += 1
 
 
 def is_anomaly_enabled() -> bool:

@@ -140,7 +140,9 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
         nodes = [node for node in nodes if node in needed]
         captured = [None] * len(inputs)
 
-    freed_at = None if retain_graph else user_site()  # named if the graph is used again
+    # The line of this backward(), named if the graph is used again (the frame above is
+    # Tensor.backward or autograd.backward/grad: ember's own).
+    freed_at = None if retain_graph else user_site(1)
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
