@@ -31,6 +31,7 @@ state = _State()
 
 
 _internal_code = set()  # code objects known to be ember's own (or frozen importlib's)
+_sites = {}  # (user code object, instruction offset) -> "file:line", the user's lines seen lately
 
 
 def user_site(skip=0):
@@ -50,9 +51,16 @@ def user_site(skip=0):
             return None
         code = frame.f_code
         if code not in _internal_code:
+            key = (code, frame.f_lasti)
+            site = _sites.get(key)
+            if site is not None:
+                return site
             filename = code.co_filename
             if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
-                return f"{filename}:{frame.f_lineno}"
+                if len(_sites) > 4096:  # (bounded: code made at run time must not pile up)
+                    _sites.clear()
+                site = _sites[key] = f"{filename}:{frame.f_lineno}"
+                return site
             _internal_code.add(code)
         depth += 1
 
