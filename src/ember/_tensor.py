@@ -168,11 +168,6 @@ class Tensor:
             t._accumulator = self._accumulator = __import__("weakref").ref(accumulator(self))
         return t
 
-    def _accumulator_node(self):
-        from .autograd.graph import accumulator
-
-        return accumulator(self)
-
     # --- basic attributes ---------------------------------------------------------------------
     @property
     def shape(self) -> Size:
