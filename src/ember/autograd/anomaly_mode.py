@@ -41,8 +41,8 @@ def user_site(skip=0):
     each frame read from Python becomes a frame object. The caller is ember's own, and ``skip``
     says how many frames above it are known to be ember's too; those are not looked at. Frames
     are reached with ``sys._getframe(depth)``, which builds no objects for the frames it passes.
-    ember's own code objects are remembered after their file name is checked once; the user's
-    are never stored."""
+    ember's own code objects are remembered after their file name is checked once, and the
+    user's recent lines by (code object, instruction offset) in a bounded cache."""
     depth = 2 + skip
     while True:
         try:

@@ -80,7 +80,9 @@ class AccumulateGrad(Node):
     next_functions = ()  # a leaf's node has no inputs
 
     def __init__(self, variable):
-        super().__init__()
+        # (Node.__init__ written in: leaves get a new node for every graph, so this runs once
+        # per parameter per training step)
+        self._sequence_nr = next(_sequence)
         self.variable = variable
 
     def apply(self, grads, create_graph):
@@ -96,14 +98,6 @@ def accumulator(tensor) -> AccumulateGrad:
     ref = tensor._accumulator
     node = ref() if ref is not None else None
     if node is None:
-        # (what AccumulateGrad(tensor) does, without the two __init__ calls: leaves get a new
-        # node for every graph, so this runs once per parameter per training step)
-        node = _new(AccumulateGrad)
-        node.variable = tensor
-        node._sequence_nr = next(_sequence)
-        tensor._accumulator = _weakref(node)
+        node = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(node)
     return node
-
-
-_new = object.__new__
-_weakref = weakref.ref

@@ -124,17 +124,14 @@ def _note_inplace(op, target):
 
 def note_write(target, name):
     """Bump ``target``'s version after its array was written directly (an untracked in-place
-    op) and remember the op and the user's line. (Written out: every optimizer update runs it.)"""
+    op) and remember the op and the user's line. (Every optimizer update runs it.)"""
     site = _user_site(1)  # (the frame above is the in-place method: ember's own)
     counter = target._vc
     if counter is None:
         target._vc = [1, (name, site)]
     else:
         counter[0] += 1
-        if len(counter) == 1:
-            counter.append((name, site))
-        else:
-            counter[1] = (name, site)
+        _remember_write(counter, name, site)
 
 
 def _remember_write(counter, name, site):
