@@ -287,8 +287,7 @@ def _max_pool(self, kernel, stride, padding, dilation):
         fill = -xp.inf if floating else xp.iinfo(self.dtype).min
         x = xp.pad(self, ((0, 0), (0, 0)) + tuple(padding), constant_values=fill)
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    oh = (x.shape[2] - (kh - 1) * dh - 1) // sh + 1
-    ow = (x.shape[3] - (kw - 1) * dw - 1) // sw + 1
+    oh, ow = _out_size(x.shape[2], kh, sh, dh), _out_size(x.shape[3], kw, sw, dw)
     views = [x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
              for i in range(kh) for j in range(kw)]
     first = None
@@ -307,7 +306,7 @@ def _max_pool(self, kernel, stride, padding, dilation):
         later = update if later is None else xp.logical_or(later, update, out=later)
         position += later
     # PyTorch's indices: positions in each (unpadded) h * w plane.
-    offsets = xp.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)], xp.int64)
+    offsets = xp.array(_shifts(kernel, dilation, w), xp.int64)
     starts = (xp.arange(oh).reshape(-1, 1) * sh - pt) * w + xp.arange(ow) * sw - pl
     indices = offsets.take(position)
     indices += starts
