@@ -108,6 +108,24 @@ def test_bce_clamps_log_at_minus_100():
           gradgrad=False)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_bce_at_the_ends_of_the_range(dtype, reduction):
+    """p = 0, -0.0, 1 and the smallest positive float: PyTorch's clamped values, no warnings."""
+    torch = require_torch()
+    p = np.array([0.0, -0.0, 1.0, np.finfo(dtype).smallest_subnormal, 0.5, 1.0, 0.0], dtype)
+    t = np.array([1.0, 1.0, 0.0, 1.0, 0.25, 1.0, 0.0], dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ember.nn.functional.binary_cross_entropy(ember.tensor(p), ember.tensor(t),
+                                                       reduction=reduction)
+    want = torch.nn.functional.binary_cross_entropy(torch.tensor(p), torch.tensor(t),
+                                                    reduction=reduction)
+    assert str(got.dtype) == str(want.dtype)
+    np.testing.assert_allclose(got.numpy().astype(np.float64), want.numpy().astype(np.float64),
+                               rtol=1e-3 if dtype == "float16" else 1e-6)
+
+
 def test_bce_with_logits_is_stable():
     big = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
     check(lambda lib, a: F(lib).binary_cross_entropy_with_logits(a, lib.tensor(
@@ -164,6 +182,17 @@ ERRORS = [
      "(torch.Size([2, 3]))"),
     (lambda lib: lib.nn.functional.binary_cross_entropy(lib.rand(2, 3) + 2, lib.rand(2, 3)),
      RuntimeError, "all elements of input should be between 0 and 1"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(lib.rand(2, 3) - 2, lib.rand(2, 3)),
+     RuntimeError, "all elements of input should be between 0 and 1"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(
+        lib.tensor([0.5, float("nan")]), lib.tensor([1.0, 0.0])),
+     RuntimeError, "all elements of input should be between 0 and 1"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(
+        lib.tensor([0.5, 0.5], dtype=lib.float64), lib.tensor([1.0, 1.5], dtype=lib.float64)),
+     RuntimeError, "all elements of target should be between 0 and 1"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(
+        lib.tensor([0.5, 0.5]), lib.tensor([float("nan"), 1.0]), reduction="none"),
+     RuntimeError, "all elements of target should be between 0 and 1"),
     (lambda lib: lib.nn.functional.mse_loss(lib.randn(2), lib.randn(2), reduction="bad"),
      ValueError, "bad is not a valid value for reduction"),
 ]

@@ -98,17 +98,56 @@ huber_loss = defop(
 )
 
 
+# The bit patterns of 1.0 by float width: read as unsigned integers of that width, exactly the
+# floats +0.0 ... 1.0 lie at or below it (negative floats and NaN lie above).
+_ONE_BITS = {2: (np.uint16, 0x3C00), 4: (np.uint32, 0x3F800000), 8: (np.uint64, 0x3FF0000000000000)}
+
+
+def _unit_range_top(values, name):
+    """Raise PyTorch's error unless every element of ``values`` lies in [0, 1] (NaN does not);
+    returns the largest value's bits, which say whether a 1 is present (see ``_ONE_BITS``).
+    One integer reduction instead of a min and a max; -0.0 takes the exact test."""
+    width = _ONE_BITS.get(values.dtype.itemsize)
+    if values.size == 0:
+        return 0
+    if width is not None and values.dtype.kind == "f":
+        unsigned, one = width
+        top = xp.maximum.reduce(values.view(unsigned), axis=None)
+        if top <= one:
+            return top
+    if not ((values >= 0) & (values <= 1)).all():
+        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+    return width[1] if width is not None else None  # (-0.0 present: take the careful path)
+
+
 def _bce(self, target, weight, reduction):
     # PyTorch's expression, (t - 1) * max(log1p(-p), -100) - t * max(log(p), -100): the clamp at
     # -100 keeps p = 0 or 1 finite, and the same order of operations gives the same rounding.
-    with np.errstate(divide="ignore"):
-        log_p = xp.maximum(xp.log(self), -100)
-        log_q = xp.maximum(xp.log1p(-self), -100)
+    top = _unit_range_top(self, "input")
+    _unit_range_top(target, "target")
+    unsigned_one = _ONE_BITS.get(self.dtype.itemsize, (None, None))[1]
+    tiny = _TINY.get(self.dtype)
+    if tiny is not None and top != unsigned_one:
+        # No p is 1, and a p of 0 is raised to the smallest positive float, whose log (below
+        # -100) clamps to the same -100: no log of 0, so no NumPy warning to silence (which
+        # costs more than the arithmetic on a small batch).
+        log_p = xp.log(xp.maximum(self, tiny))
+        log_q = xp.log1p(-self)
+    else:
+        with np.errstate(divide="ignore"):
+            log_p = xp.log(self)
+            log_q = xp.log1p(-self)
+    xp.maximum(log_p, -100, out=log_p)
+    xp.maximum(log_q, -100, out=log_q)
     loss = (target - 1) * log_q
     loss -= target * log_p
     if weight is not None:
         loss *= weight
     return _reduce(loss.astype(self.dtype, copy=False), reduction)
+
+
+# The smallest positive float of each type whose log lies below -100 (float16's does not).
+_TINY = {np.dtype(t): np.asarray(np.finfo(t).smallest_subnormal) for t in (np.float32, np.float64)}
 
 
 def _bce_grad(grad, self, target, weight, reduction):
