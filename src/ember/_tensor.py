@@ -280,8 +280,7 @@ class Tensor:
                             "index")
         return int(self.item())
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__  # by identity, computed in C (a tensor is a dict key often)
 
     def __repr__(self):
         from ._printing import tensor_repr

@@ -30,8 +30,10 @@ class _State:
 state = _State()
 
 
-_internal_code = set()  # code objects known to be ember's own (or frozen importlib's)
-_sites = {}  # (user code object, instruction offset) -> "file:line", the user's lines seen lately
+# Both caches are keyed by id(code): a code object's own hash is not cached and hashes its
+# name, constants and names on every call, which cost more than the rest of the walk.
+_internal_code = {}  # id -> code object known to be ember's own (kept alive: ids stay unique)
+_sites = {}  # (id of a user code object, offset) -> (that code, kept alive; "file:line")
 
 
 def user_site(skip=0):
@@ -50,18 +52,18 @@ def user_site(skip=0):
         except ValueError:
             return None
         code = frame.f_code
-        if code not in _internal_code:
-            key = (code, frame.f_lasti)
-            site = _sites.get(key)
-            if site is not None:
-                return site
+        if id(code) not in _internal_code:
+            seen = _sites.get((id(code), frame.f_lasti))
+            if seen is not None:
+                return seen[1]
             filename = code.co_filename
             if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
                 if len(_sites) > 4096:  # (bounded: code made at run time must not pile up)
                     _sites.clear()
-                site = _sites[key] = f"{filename}:{frame.f_lineno}"
+                site = f"{filename}:{frame.f_lineno}"
+                _sites[id(code), frame.f_lasti] = (code, site)
                 return site
-            _internal_code.add(code)
+            _internal_code[id(code)] = code
         depth += 1
 
 
