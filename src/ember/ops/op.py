@@ -148,25 +148,22 @@ class OpNode(Node):
             self._saved = None
             self._freed_at = freed_at
 
-    def __getattr__(self, name):
-        # PyTorch exposes what a node saved as _saved_<name>.
-        if name.startswith("_saved_"):
-            key = name[len("_saved_"):]
-            op = type(self).op
-            if key in op.saved_names:
-                slot = op.saved_names.index(key)
-                guard = op.save_guards[slot]
-                if guard is not None and all(self.next_functions[i][0] is None for i in guard):
-                    return None  # never saved: no formula that reads it runs
-                saved = object.__getattribute__(self, "_saved")
-                if saved is None:
-                    raise RuntimeError(FREED_MESSAGE)
-                value = saved[slot]
-                if type(value) in _SAVED_TYPES:
-                    value = value.unpack(self, True)
-                    return value.detach() if isinstance(value, Tensor) else value
-                return value
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    def _saved_value(self, slot):
+        """What the node saved in ``slot``, as PyTorch's ``node._saved_<name>`` shows it (the row
+        makes one such property per saved name; a class-level ``__getattr__`` would instead
+        keep Python from specializing every other attribute read on every node)."""
+        op = self.op
+        guard = op.save_guards[slot]
+        if guard is not None and all(self.next_functions[i][0] is None for i in guard):
+            return None  # never saved: no formula that reads it runs
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        value = saved[slot]
+        if type(value) in _SAVED_TYPES:
+            value = value.unpack(self, True)
+            return value.detach() if isinstance(value, Tensor) else value
+        return value
 
     def metadata(self):
         return {"saved": type(self).op.saved_names}
@@ -252,6 +249,9 @@ class Op:
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self,
                                                  "num_outputs": outputs})
         self.node_class.__module__ = "ember.autograd.graph"
+        for slot, key in enumerate(saved):
+            setattr(self.node_class, "_saved_" + key,
+                    property(lambda node, slot=slot: node._saved_value(slot)))
         if outputs == 1 or not broadcast:
             from .codegen import compile_apply, compile_recorder
 
