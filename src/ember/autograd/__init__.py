@@ -30,12 +30,13 @@ def _seed_gradients(outputs, grad_outputs, create_graph, caller):
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have "
                                "a grad_fn" + graph_cut_explanation(out))
         if g is None:
-            if out._data.size != 1:
+            data = out._data
+            if data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not out.is_floating_point():
+            if data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            seed = scalar_one(out._data.shape, out._data.dtype)
+            seed = scalar_one(data.shape, data.dtype)
             seeds.append(Tensor._make(seed) if create_graph else seed)
             continue
         if not isinstance(g, Tensor):

@@ -19,4 +19,5 @@ def scalar_one(shape, dtype):
     """A fresh array of one element, 1, of ``shape`` (``()`` or all ones) and ``dtype``: the seed
     of ``loss.backward()``. (``numpy.ones`` is a Python-level wrapper, three times slower for
     one element, and backward pays it on every call.)"""
-    return xp.array(1, dtype=dtype).reshape(shape)
+    one = xp.array(1, dtype=dtype)
+    return one.reshape(shape) if shape else one
