@@ -70,7 +70,7 @@ def _accumulate(variable, grad, create_graph):
 def _graph_nodes(roots):
     """Every node reachable from ``roots``, newest first: an order in which each node comes
     after all the nodes that feed it gradients (Note [Engine order])."""
-    seen = dict.fromkeys(roots)
+    seen = set(roots)
     stack = list(seen)
     while stack:
         node = stack.pop()
@@ -79,11 +79,9 @@ def _graph_nodes(roots):
                 if child._sequence_nr > node._sequence_nr:
                     raise RuntimeError(f"ember internal error: {node.name()} is older than its "
                                        f"input {child.name()}; stamp nodes after their edges")
-                seen[child] = None
+                seen.add(child)
                 stack.append(child)
-    nodes = list(seen)
-    nodes.sort(key=_sequence_nr, reverse=True)
-    return nodes
+    return sorted(seen, key=_sequence_nr, reverse=True)  # (creation numbers are unique)
 
 
 _sequence_nr = operator.attrgetter("_sequence_nr")
