@@ -193,6 +193,12 @@ ERRORS = [
     (lambda lib: lib.nn.functional.binary_cross_entropy(
         lib.tensor([0.5, 0.5]), lib.tensor([float("nan"), 1.0]), reduction="none"),
      RuntimeError, "all elements of target should be between 0 and 1"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(lib.tensor([0.5]), lib.tensor([1])),
+     RuntimeError, "Found dtype Long but expected Float"),
+    (lambda lib: lib.nn.BCELoss()(lib.tensor([0.5], dtype=lib.float64), lib.tensor([1.0])),
+     RuntimeError, "Found dtype Float but expected Double"),
+    (lambda lib: lib.nn.functional.binary_cross_entropy(lib.tensor([1]), lib.tensor([1])),
+     NotImplementedError, '"binary_cross_entropy" not implemented for \'Long\''),
     (lambda lib: lib.nn.functional.mse_loss(lib.randn(2), lib.randn(2), reduction="bad"),
      ValueError, "bad is not a valid value for reduction"),
 ]

@@ -571,6 +571,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype._legacy[:-6]} but expected "
+                           f"{input.dtype._legacy[:-6]}")
+    if not input.is_floating_point():
+        raise NotImplementedError('"binary_cross_entropy" not implemented for '
+                                  f"'{input.dtype._legacy[:-6]}'")
     # (the row checks that input and target lie in [0, 1], as PyTorch's kernel does)
     mode = _reduction(reduction, size_average, reduce)
     return Loss.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)
