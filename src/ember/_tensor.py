@@ -496,9 +496,13 @@ class Tensor:
         return _P.add(self, other)
 
     def __sub__(self, other):
+        if self._data.dtype.kind == "b" or _is_bool(other):
+            return Tensor.sub(self, other)  # (raises PyTorch's error: bools do not subtract)
         return _P.sub(self, other)
 
     def __rsub__(self, other):
+        if self._data.dtype.kind == "b" or type(other) is bool:
+            return Tensor.sub(other, self)
         return _P.rsub(self, other)
 
     def __mul__(self, other):
@@ -566,6 +570,10 @@ class Tensor:
     def __itruediv__(self, other):
         return self.div_(other)
 
+
+
+def _is_bool(x):
+    return type(x) is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 def _init_from(target, source):

@@ -307,6 +307,16 @@ def test_comparisons_and_closeness():
 
 ERRORS = [
     (lambda L: -L.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+    (lambda L: L.tensor([True]) - L.tensor([0.5]), RuntimeError,
+     "Subtraction, the `-` operator, with a bool tensor is not supported"),
+    (lambda L: L.tensor([0.5]) - L.tensor([True]), RuntimeError,
+     "Subtraction, the `-` operator, with a bool tensor is not supported"),
+    (lambda L: 1 - L.tensor([True]), RuntimeError,
+     "Subtraction, the `-` operator, with a bool tensor is not supported"),
+    (lambda L: L.tensor([0.5]) - True, RuntimeError,
+     "Subtraction, the `-` operator, with a bool tensor is not supported"),
+    (lambda L: L.tensor([True]) - True, RuntimeError,
+     "Subtraction, the `-` operator, with two bool tensors is not supported"),
     (lambda L: L.tensor([1, 2]) ** -1, RuntimeError, "Integers to negative integer powers"),
     (lambda L: L.tensor([1, 2]) // 0, RuntimeError, "ZeroDivisionError"),
     (lambda L: L.tensor([1, 2]) % 0, RuntimeError, "ZeroDivisionError"),

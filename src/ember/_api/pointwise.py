@@ -111,7 +111,8 @@ def sub(input, other, *, alpha=1):  # noqa: A002
     >>> ember.tensor([3, 4]) - 1
     tensor([2, 3])
     """
-    bools = [isinstance(x, Tensor) and x.dtype is _dtype.bool for x in (input, other)]
+    bools = [type(x) is builtins.bool or (isinstance(x, Tensor) and x.dtype is _dtype.bool)
+             for x in (input, other)]
     if bools[0] and bools[1]:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
