@@ -207,3 +207,36 @@ ERRORS = [
 @pytest.mark.parametrize("fn,exc,message", ERRORS)
 def test_errors(fn, exc, message):
     expect_error(fn, exc, message)
+
+
+_DTYPE_VALUES = {"float32": [0.25, 0.75], "float64": [0.25, 0.75], "float16": [0.25, 0.75],
+                 "int64": [0, 1], "int32": [1, 0], "bool": [True, False]}
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+                                  "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                  "kl_div"])
+@pytest.mark.parametrize("input_dtype", ["float32", "float64", "float16", "int64", "bool"])
+@pytest.mark.parametrize("target_dtype", ["float32", "float64", "int64", "int32"])
+def test_loss_dtypes_match_torch(name, input_dtype, target_dtype):
+    """Mixed and integer dtypes: PyTorch's result dtype and value, or its error."""
+    torch = require_torch()
+
+    def run(lib):
+        fn = getattr(lib.nn.functional, name)
+        a = lib.tensor(_DTYPE_VALUES[input_dtype], dtype=getattr(lib, input_dtype))
+        b = lib.tensor(_DTYPE_VALUES[target_dtype], dtype=getattr(lib, target_dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = fn(a, b)
+            except Exception as error:  # noqa: BLE001 - the comparison is the point
+                return type(error), str(error)
+        return str(out.dtype), float(out.double())
+
+    got, want = run(ember), run(torch)
+    if isinstance(want[0], type):
+        assert got[0] is want[0] and got[1].startswith(want[1][:40]), (got, want)
+    else:
+        assert got[0] == want[0], (got, want)
+        np.testing.assert_allclose(got[1], want[1], rtol=2e-3, atol=1e-6)

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from .. import _api
-from .. import no_grad, rand, tensor, where, zeros
+from .. import can_cast, no_grad, rand, result_type, tensor, where, zeros
 from .._tensor import Tensor
 from ..autograd.anomaly_mode import dtype_mismatch_hint
 from ..ops import activation as A
@@ -522,9 +522,23 @@ def _same_size(input, target, name):  # noqa: A002
                       "broadcasting. Please ensure they have the same size.", stacklevel=3)
 
 
+def _name(dtype):
+    return dtype._legacy[:-6]  # 'Float', 'Long': PyTorch's scalar type names in messages
+
+
+def _floating_kernel(input, target, kernel):  # noqa: A002
+    """PyTorch's pointwise loss kernels exist for floating types only; returns the result type
+    of ``input`` and ``target`` (PyTorch's promotion: long with float is float)."""
+    dtype = result_type(input, target)
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_name(dtype)}\'')
+    return dtype
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Mean squared error. >>> F.mse_loss(ember.zeros(2), ember.ones(2))  # tensor(1.)"""
     _same_size(input, target, "mse_loss")
+    _floating_kernel(input, target, "mse_cpu")
     return Loss.mse_loss(input, target, _reduction(reduction, size_average, reduce))
 
 
@@ -542,6 +556,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _same_size(input, target, "smooth_l1_loss")
+    _floating_kernel(input, target, "smooth_l1_cpu")
     return Loss.smooth_l1_loss(input, target, _reduction(reduction, size_average, reduce),
                             float(beta))
 
@@ -551,6 +566,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _same_size(input, target, "huber_loss")
+    dtype = result_type(input, target)
+    if not can_cast(dtype, input.dtype):  # (the result has the input's type)
+        raise RuntimeError(f"result type {_name(dtype)} can't be cast to the desired output type "
+                           f"{_name(input.dtype)}")
+    _floating_kernel(input, target, "huber_cpu")
     return Loss.huber_loss(input, target, _reduction(reduction), float(delta))
 
 
@@ -588,9 +608,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{_name(input.dtype)}\'')
+    if not target.is_floating_point():  # (the result has the target's type)
+        raise RuntimeError(f"result type {_name(result_type(input, target))} can't be cast to the "
+                           f"desired output type {_name(target.dtype)}")
     mode = _reduction(reduction, size_average, reduce)
-    return Loss.binary_cross_entropy_with_logits(input, target, _array(weight, input),
-                                              _array(pos_weight, input), mode)
+    loss = Loss.binary_cross_entropy_with_logits(input, target, _array(weight, input),
+                                                 _array(pos_weight, input), mode)
+    return loss if loss.dtype is target.dtype else loss.to(target.dtype)
 
 
 def _check_targets(input, target):  # noqa: A002
@@ -696,6 +722,8 @@ def _soft_cross_entropy(input, logp, target, weight, mode, label_smoothing, clas
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
     """KL divergence with ``input`` given as log-probabilities. >>> F.kl_div(logp, q)"""
+    if not (input.is_floating_point() and target.is_floating_point()):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
                       "support size.'batchmean' divides only by the batch size, and aligns with "

@@ -44,7 +44,7 @@ def _count_of(shape):
 
 
 mse_loss = defop(
-    "MseLossBackward0", inputs="self target", broadcast=True,
+    "MseLossBackward0", inputs="self target", broadcast=True, promote="binary",
     forward=lambda self, target, reduction: _reduce((self - target) ** 2, reduction),
     self=lambda grad, self, target, reduction: _spread(grad, reduction, _count_of(
         F.detached(self).shape)) * 2 * (self - target),
@@ -83,7 +83,7 @@ def _huber_grad(grad, self, target, reduction, delta):
 
 
 smooth_l1_loss = defop(
-    "SmoothL1LossBackward0", inputs="self target", broadcast=True,
+    "SmoothL1LossBackward0", inputs="self target", broadcast=True, promote="binary",
     forward=_smooth_l1,
     self=_smooth_l1_grad,
     target=lambda grad, self, target, reduction, beta: -_smooth_l1_grad(
@@ -196,7 +196,7 @@ def _bce_logits_target(grad, self, weight, pos_weight, reduction):
 
 
 binary_cross_entropy_with_logits = defop(
-    "BinaryCrossEntropyWithLogitsBackward0", inputs="self target", broadcast=True,
+    "BinaryCrossEntropyWithLogitsBackward0", inputs="self target", broadcast=True, promote="binary",
     forward=_bce_logits,
     self=_bce_logits_self,
     target=_bce_logits_target,
