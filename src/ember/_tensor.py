@@ -503,7 +503,7 @@ class Tensor:
     def __rsub__(self, other):
         if self._data.dtype.kind == "b" or type(other) is bool:
             return Tensor.sub(other, self)
-        return _P.rsub(self, other)
+        return _P.rsub(_F._scalar_operand(self, other), other)
 
     def __mul__(self, other):
         return _P.mul(self, other)

@@ -121,7 +121,7 @@ def sub(input, other, *, alpha=1):  # noqa: A002
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
     if not isinstance(input, Tensor):
-        return P.rsub(other, input, alpha)
+        return P.rsub(_scalar_operand(other, input), input, alpha)
     return P.sub(input, other, alpha)
 
 
@@ -179,7 +179,7 @@ def remainder(input, other):  # noqa: A002
     """
     _no_bool("remainder_cpu", input, other)
     if not isinstance(input, Tensor):
-        return P.remainder_scalar_self(other, input)
+        return P.remainder_scalar_self(_scalar_operand(other, input), input)
     if isinstance(other, Tensor):
         return P.remainder(input, other)
     return P.remainder_scalar(_scalar_operand(input, other), other)
@@ -244,6 +244,7 @@ def pow(input, exponent):  # noqa: A001, A002
         return P.pow_scalar(_scalar_operand(input, exponent), exponent)
     if not isinstance(exponent, Tensor):
         raise TypeError("pow(): at least one argument must be a Tensor")
+    _no_bool("pow", input, exponent)
     return P.pow_scalar_base(_scalar_operand(exponent, input), input)
 
 

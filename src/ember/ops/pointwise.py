@@ -105,7 +105,7 @@ pow_tensor = defop(
 )
 pow_scalar_base = defop(
     "PowBackward2", inputs="exponent", promote="binary",
-    forward=lambda exponent, self: self ** exponent,
+    forward=lambda exponent, self: _power(xp.asarray(self, exponent.dtype), exponent),
     exponent=lambda grad, self, result: grad * result * (math.log(self) if self > 0 else 0.0),
 )
 
