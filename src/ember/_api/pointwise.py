@@ -277,14 +277,29 @@ def as_tensor_like(value, like):
 # Rows whose formulas read only the result: their in-place forms need no copy of the input.
 _RESULT_ONLY = frozenset({"exp", "tanh", "sigmoid", "relu", "reciprocal", "rsqrt", "exp2",
                           "expm1", "tan"})
-_NO_BOOL = frozenset({"abs", "neg"})
+# The dtypes PyTorch's CPU kernels refuse, by dtype kind ('b' bool, 'u'/'i' integers), with
+# the kernel's name as its NotImplementedError gives it.
+_REFUSED = {"abs": ("b", "abs_cpu"), "floor": ("b", "floor_vml_cpu"),
+            "ceil": ("b", "ceil_vml_cpu"), "trunc": ("b", "trunc_vml_cpu"),
+            "frac": ("biu", "frac_cpu")}
+
+
+def _refuse(name, input):  # noqa: A002
+    refused = _REFUSED.get(name)
+    if refused is not None and input._data.dtype.kind in refused[0]:
+        raise NotImplementedError(f'"{refused[1]}" not implemented for '
+                                  f"'{input.dtype._legacy[:-6]}'")
 
 
 def _unary(row, name, *aliases):
     def fn(input):  # noqa: A002
         tensor_arg(input, "input", name)
-        if name in _NO_BOOL and input.dtype is _dtype.bool:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+        if input._data.dtype.kind == "b":
+            if name == "relu":
+                raise RuntimeError("Boolean inputs not supported for relu")
+            if name == "sign":
+                return input.clone()  # (the sign of a bool is itself)
+        _refuse(name, input)
         return row(input)
 
     fn.__name__ = name
@@ -346,6 +361,9 @@ def round(input, *, decimals=0):  # noqa: A001, A002
     >>> ember.round(ember.tensor([0.5, 1.5, 1.25]), decimals=1)
     tensor([0.5000, 1.5000, 1.2000])
     """
+    tensor_arg(input, "input", "round")
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
     if decimals == 0:
         return P.round(input)
     return P.round_decimals(input, decimals)

@@ -403,6 +403,8 @@ def median(input, dim=None, keepdim=False):  # noqa: A002
     >>> ember.tensor([1., 4., 2., 3.]).median()
     tensor(2.)
     """
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     if dim is None:
         if input.numel() == 0:
             return Tensor._make(np.asarray(np.nan, input._data.dtype))
