@@ -243,7 +243,23 @@ ERRORS = [
      "bincount only supports 1-d non-negative integral inputs."),
     (lambda L: L.histc(L.tensor([1, 2])), NotImplementedError,
      '"histogram_cpu" not implemented for \'Long\''),
+    (lambda L: L.var_mean(L.tensor([1, 2])), RuntimeError,
+     "var_mean only support floating point and complex dtypes"),
+    (lambda L: L.std_mean(L.tensor([True, False])), RuntimeError,
+     "std_mean only support floating point and complex dtypes"),
+    (lambda L: L.tensor([True, False]).median(), NotImplementedError,
+     '"median_cpu" not implemented for \'Bool\''),
+    (lambda L: L.tensor([True, False]).median(0), NotImplementedError,
+     '"median_out" not implemented for \'Bool\''),
 ]
+
+
+@pytest.mark.parametrize("name", ["mean", "sum", "all", "any", "amax", "var", "std"])
+def test_keepdim_over_every_dim_keeps_a_shape_of_ones(name):
+    torch = require_torch()
+    shapes = [tuple(getattr(lib, name)(lib.ones(2, 3), dim=None, keepdim=True).shape)
+              for lib in (ember, torch)]
+    assert shapes[0] == shapes[1] == (1, 1)
 
 
 @pytest.mark.parametrize("fn,exception,message", ERRORS, ids=[e[2][:30] for e in ERRORS])

@@ -103,6 +103,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_legacy(input)}")
     if dim is None:
+        if keepdim:  # (every dim reduced and kept: a shape of ones, as PyTorch gives)
+            return R.mean_dim(input, tuple(range(input.ndim)), True)
         return R.mean_all(input)
     return R.mean_dim(input, _dims(dim, input.ndim), keepdim)
 
@@ -158,9 +160,15 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
     return R.std(input, dims, correction, keepdim)
 
 
+def _floating_moments(input, name):  # noqa: A002
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
+
 @public(method=False)
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(var(input, ...), mean(input, ...))``."""
+    _floating_moments(input, "var_mean")
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim if dim is not None and dim != () else None, keepdim))
 
@@ -168,6 +176,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 @public(method=False)
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(std(input, ...), mean(input, ...))``."""
+    _floating_moments(input, "std_mean")
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim if dim is not None and dim != () else None, keepdim))
 
@@ -404,7 +413,8 @@ def median(input, dim=None, keepdim=False):  # noqa: A002
     tensor(2.)
     """
     if input._data.dtype.kind == "b":
-        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     if dim is None:
         if input.numel() == 0:
             return Tensor._make(np.asarray(np.nan, input._data.dtype))
@@ -434,7 +444,7 @@ def _truth(name, np_fn):
     def fn(input, dim=None, keepdim=False):  # noqa: A002
         data = input._data
         axis = _all_dims(dim, data.ndim)
-        out = np_fn(data, axis=axis, keepdims=keepdim and axis is not None)
+        out = np_fn(data, axis=axis, keepdims=keepdim)  # (keepdim over all dims: all ones)
         return Tensor._make(np.asarray(out, dtype=np.uint8 if data.dtype == np.uint8 else bool))
 
     fn.__name__ = name
