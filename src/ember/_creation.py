@@ -34,9 +34,15 @@ def _infer_dtype(data):
         elif isinstance(item, (bool, np.bool_)):
             kinds.add("bool")
         elif isinstance(item, (int, np.integer)):
+            if not -2 ** 63 <= item < 2 ** 63:
+                raise ValueError("Overflow when unpacking long long")
             kinds.add("int")
         elif isinstance(item, (float, np.floating)):
             kinds.add("float")
+        elif isinstance(item, str):
+            raise ValueError("too many dimensions 'str'")
+        elif item is None:
+            raise RuntimeError("Could not infer dtype of NoneType")
         else:
             raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     tensor_dtypes = [k for k in kinds if isinstance(k, _dtype.dtype)]
@@ -49,6 +55,26 @@ def _infer_dtype(data):
     if kinds:
         return _dtype.bool
     return _dtype.get_default_dtype()
+
+
+def _check_lengths(data):
+    """PyTorch's error for ragged nested lists: every sequence at a depth has the length of the
+    first one there."""
+    sizes = []
+    first = data
+    while isinstance(first, (list, tuple)):
+        sizes.append(len(first))
+        first = first[0] if len(first) else None
+    stack = [(data, 0)]
+    while stack:
+        item, dim = stack.pop()
+        if dim >= len(sizes) or not isinstance(item, (list, tuple)):
+            continue
+        if len(item) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
+                             f"(got {len(item)})")
+        if dim + 1 < len(sizes):
+            stack.extend((x, dim + 1) for x in item)
 
 
 def _to_array(data, dtype):
@@ -95,13 +121,12 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
+    if isinstance(data, (list, tuple)):
+        _check_lengths(data)
     target = _dtype.to_dtype(dtype) if dtype is not None else _infer_dtype(
         data._data if isinstance(data, Tensor) else data)
     array = np.array(_to_array(data, None), dtype=target.np, copy=True)
-    t = Tensor._make(array)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return _factory(array, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -471,8 +496,14 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     d = _resolve(dtype)
     shape = _size("rand", size, kwargs.pop("size", None))
     _no_more("rand", kwargs)
+    _floating_kernel(d, "check_uniform_bounds")
     array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
     return _factory(array, requires_grad)
+
+
+def _floating_kernel(d, kernel):
+    if not d.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{d._legacy[:-6]}\'')
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
@@ -482,6 +513,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     d = _resolve(dtype)
     shape = _size("randn", size, kwargs.pop("size", None))
     _no_more("randn", kwargs)
+    _floating_kernel(d, "normal_kernel_cpu")
     if d.np in (np.float32, np.float64):
         array = _rng(generator).standard_normal(shape, dtype=d.np)
     else:
@@ -491,10 +523,15 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
+    if size is None and isinstance(high, (tuple, list)):
+        high, size = None, high  # randint(high, size)
     if high is None:
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing 1 required positional argument: 'size'")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high}")
     d = _resolve(dtype, _dtype.int64)
     array = _rng(generator).integers(low, high, size=_shape_args((size,), "size")).astype(d.np)
     return _factory(array, requires_grad)

@@ -133,7 +133,29 @@ ERRORS = [
     (lambda L: L.logspace(0, 1, -2), RuntimeError, "number of steps must be non-negative"),
     (lambda L: L.eye(-1), RuntimeError, "n must be greater or equal to 0, got -1"),
     (lambda L: L.eye(2, -1), RuntimeError, "m must be greater or equal to 0, got -1"),
+    (lambda L: L.tensor([1], requires_grad=True), RuntimeError,
+     "Only Tensors of floating point and complex dtype can require gradients"),
+    (lambda L: L.tensor([1]).requires_grad_(), RuntimeError,
+     "only Tensors of floating point dtype can require gradients"),
+    (lambda L: L.tensor([[1], [1, 2]]), ValueError, "expected sequence of length 1 at dim 1 (got 2)"),
+    (lambda L: L.tensor([[[1]], [[1, 2]]]), ValueError,
+     "expected sequence of length 1 at dim 2 (got 2)"),
+    (lambda L: L.tensor([2 ** 63]), ValueError, "Overflow when unpacking long long"),
+    (lambda L: L.tensor(["a"]), ValueError, "too many dimensions 'str'"),
+    (lambda L: L.tensor([None]), RuntimeError, "Could not infer dtype of NoneType"),
+    (lambda L: L.randint(5, 2, (2,)), RuntimeError,
+     "random_ expects 'from' to be less than 'to', but got from=5 >= to=2"),
+    (lambda L: L.randn(2, dtype=L.int32), NotImplementedError,
+     '"normal_kernel_cpu" not implemented for \'Int\''),
+    (lambda L: L.rand(2, dtype=L.int64), NotImplementedError,
+     '"check_uniform_bounds" not implemented for \'Long\''),
 ]
+
+
+def test_randint_with_high_and_size_only():
+    t = ember.randint(3, (50,))
+    assert t.dtype == ember.int64 and t.shape == (50,)
+    assert int(t.min()) >= 0 and int(t.max()) < 3
 
 
 @pytest.mark.parametrize("fn,exception,message", ERRORS, ids=[e[2][:40] for e in ERRORS])
