@@ -307,6 +307,8 @@ def test_comparisons_and_closeness():
 
 ERRORS = [
     (lambda L: -L.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+    (lambda L: L.where(L.arange(3), L.arange(3), L.arange(3)), RuntimeError,
+     "where expected condition to be a boolean tensor, but got a tensor with dtype Long"),
     (lambda L: L.tensor([True]) - L.tensor([0.5]), RuntimeError,
      "Subtraction, the `-` operator, with a bool tensor is not supported"),
     (lambda L: L.tensor([0.5]) - L.tensor([True]), RuntimeError,

@@ -623,3 +623,12 @@ KEYWORD_CALLS = [
 @pytest.mark.parametrize("fn", KEYWORD_CALLS)
 def test_keyword_arguments(fn):
     check(fn, arr(2, 2, 1))
+
+
+def test_cat_promotes_with_the_skipped_legacy_empty():
+    """PyTorch skips 1-D empty tensors in cat but still promotes with their dtype."""
+    torch = require_torch()
+    got = ember.cat([ember.arange(6).reshape(2, 3), ember.tensor([])])
+    want = torch.cat([torch.arange(6).reshape(2, 3), torch.tensor([])])
+    assert str(got.dtype) == str(want.dtype) == "torch.float32"
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

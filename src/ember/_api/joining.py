@@ -57,12 +57,14 @@ def meshgrid(*tensors, indexing=None):
 
 
 # --- joining ------------------------------------------------------------------------------------
-def _common_dtype(tensors):
-    """Cast to the promoted dtype where dtypes differ, so each gradient keeps its input's dtype."""
-    first = tensors[0]._data.dtype
-    for t in tensors:
+def _common_dtype(tensors, among=None):
+    """Cast to the promoted dtype of ``among`` (default: the tensors themselves) where dtypes
+    differ, so each gradient keeps its input's dtype."""
+    among = tensors if among is None else among
+    first = among[0]._data.dtype
+    for t in among:
         if t._data.dtype != first:
-            target = _dtype.result_type(*tensors)
+            target = _dtype.result_type(*among)
             return [t if t.dtype is target else t.to(target) for t in tensors]
     return tensors
 
@@ -95,7 +97,7 @@ def cat(tensors, dim=0):
         return S.cat(_common_dtype(tensors), 0)
     dim = wrap_dim(dim, kept[0]._data.ndim)
     try:
-        return S.cat(_common_dtype(kept), dim)
+        return S.cat(_common_dtype(kept, tensors), dim)  # (skipped empties still promote)
     except ValueError:  # NumPy refused the shapes: say why, as PyTorch does
         raise _cat_error(tensors, dim) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import numpy as np
 
@@ -652,6 +653,13 @@ Tensor.__invert__ = _invert
 def where(condition, input=None, other=None):  # noqa: A002
     if input is None and other is None:
         return tuple(Tensor._make(i) for i in np.nonzero(condition._data))
+    if condition._data.dtype.kind != "b":
+        if condition._data.dtype != np.uint8:
+            raise RuntimeError("where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {condition.dtype._legacy[:-6]}")
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
+                      "will be removed in a future version of PyTorch. Use a boolean condition "
+                      "instead.", UserWarning, stacklevel=2)
     target = _dtype.result_type(input, other)
     input = _cast(input, target)
     other = _cast(other, target)
