@@ -164,6 +164,22 @@ ERRORS = [
      "channel size = 3."),
     (lambda lib: lib.nn.functional.batch_norm(lib.ones(1, 3), None, None, training=True),
      ValueError, "Expected more than 1 value per channel when training"),
+    (lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(2, 4)), RuntimeError,
+     "running_mean should contain 4 elements not 3"),
+    (lambda lib: lib.nn.functional.batch_norm(lib.ones(2, 4), None, None, weight=lib.ones(3),
+                                              training=True),
+     RuntimeError, "weight should contain 4 elements not 3"),
+    (lambda lib: lib.nn.functional.one_hot(lib.tensor([0.0, 2.0])), RuntimeError,
+     "one_hot is only applicable to index tensor of type LongTensor."),
+    (lambda lib: lib.nn.functional.one_hot(lib.tensor([-1, 2])), RuntimeError,
+     "Class values must be non-negative."),
+    (lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 2]), 2), RuntimeError,
+     "Class values must be smaller than num_classes."),
+    (lambda lib: lib.nn.functional.one_hot(lib.tensor([], dtype=lib.int64)), RuntimeError,
+     "Can not infer total number of classes from empty tensor."),
+    (lambda lib: lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 2],
+                                                                             dtype=lib.int32)),
+     RuntimeError, "expected target dtype to be Long or Byte, but got Int"),
 ]
 
 

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .. import _api
+from .. import _api, _dtype
 from .. import can_cast, no_grad, rand, result_type, tensor, where, zeros
 from .._tensor import Tensor
 from ..autograd.anomaly_mode import dtype_mismatch_hint
@@ -424,6 +424,11 @@ def adaptive_avg_pool1d(input, output_size):  # noqa: A002
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
                momentum=0.1, eps=1e-5):
     """Normalise over the batch (and spatial dims) per channel; update running statistics."""
+    channels = input.shape[1] if input.ndim > 1 else 0
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
     if training:
         size = input.numel() // input.shape[1]
         if size == 1:
@@ -620,7 +625,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def _check_targets(input, target):  # noqa: A002
-    if target.is_floating_point():
+    if target.dtype is not _dtype.int64 and target.dtype is not _dtype.uint8:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
                            f"{target.dtype._legacy[:-6]}")
     batched = input.ndim >= 2
@@ -772,10 +777,21 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
 
 
 def one_hot(tensor, num_classes=-1):
-    from .. import arange
+    """Class indices (int64) as rows of zeros with a 1 at the index. >>> F.one_hot(t, 3)"""
+    from .. import arange, int64
 
-    if num_classes == -1:
-        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    if tensor.dtype is not int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel():
+        if int(tensor.min()) < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        largest = int(tensor.max())
+        if num_classes == -1:
+            num_classes = largest + 1
+        elif largest >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    elif num_classes == -1:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     return (tensor.unsqueeze(-1) == arange(num_classes)).long()
 
 
