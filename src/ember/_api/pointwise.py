@@ -277,7 +277,7 @@ def as_tensor_like(value, like):
 
 # Rows whose formulas read only the result: their in-place forms need no copy of the input.
 _RESULT_ONLY = frozenset({"exp", "tanh", "sigmoid", "relu", "reciprocal", "rsqrt", "exp2",
-                          "expm1", "tan"})
+                          "expm1", "tan", "deg2rad", "rad2deg"})
 # The dtypes PyTorch's CPU kernels refuse, by dtype kind ('b' bool, 'u'/'i' integers), with
 # the kernel's name as its NotImplementedError gives it.
 _REFUSED = {"abs": ("b", "abs_cpu"), "floor": ("b", "floor_vml_cpu"),
@@ -681,3 +681,43 @@ def _cast(x, dtype):
     if isinstance(x, Tensor):
         return x if x.dtype is dtype else x.to(dtype)
     return Tensor._make(np.asarray(x, dtype=dtype.np))
+
+
+# --- angles, log-sum-exp of two, x * log(y), sign bits -----------------------------------------
+deg2rad = _unary(P.deg2rad, "deg2rad")
+rad2deg = _unary(P.rad2deg, "rad2deg")
+logaddexp = _binary(P.logaddexp, "logaddexp", "``log(exp(input) + exp(other))``, computed stably.")
+
+
+@public()
+def xlogy(input, other):  # noqa: A002
+    """``input * log(other)``, and 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 1.]))
+    tensor([0., 0.])
+    """
+    if not isinstance(input, Tensor):
+        input = as_tensor_like(input, other)
+    if not isinstance(other, Tensor):
+        other = as_tensor_like(other, input)
+    return P.xlogy(input, other)
+
+
+@public()
+def positive(input):  # noqa: A002
+    """``input`` itself (``+input``); bools have no ``+``."""
+    tensor_arg(input, "input", "positive")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+@public()
+def signbit(input):  # noqa: A002
+    """Whether each element's sign bit is set (``-0.0`` included), as a bool tensor.
+
+    >>> ember.signbit(ember.tensor([-1., -0., 2.]))
+    tensor([ True,  True, False])
+    """
+    tensor_arg(input, "input", "signbit")
+    return Tensor._make(np.signbit(input._data))

@@ -533,3 +533,62 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A001, A002
         raise RuntimeError("torch.histogram(): max must be larger than min")
     counts, _ = np.histogram(data, bins=bins, range=(low, high))
     return Tensor._make(counts.astype(data.dtype))
+
+
+@public()
+def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """The sum, with NaNs counted as zero (integers sum as int64).
+
+    >>> ember.tensor([1., float('nan'), 2.]).nansum()
+    tensor(3.)
+    """
+    input = _as_int64(input, dtype)
+    dims = _all_dims(dim, input.ndim)
+    return R.nansum(input, dims, keepdim)
+
+
+@public()
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """The mean of the elements that are not NaN.
+
+    >>> ember.tensor([1., float('nan'), 2.]).nanmean()
+    tensor(1.5000)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_legacy(input)}")
+    return nansum(input, dim, keepdim) / (~input.isnan()).sum(dim, keepdim)
+
+
+@public()
+def trace(input):  # noqa: A002
+    """The sum of a matrix's diagonal. >>> ember.eye(3).trace()  # tensor(3.)"""
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return R.trace(input)
+
+
+@public()
+def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
+    """Differences of neighbours along ``dim``, ``n`` times (bools: ``!=``).
+
+    >>> ember.diff(ember.tensor([1, 4, 9]))
+    tensor([3, 5])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    dim = wrap_dim(dim, input.ndim)
+    parts = [t for t in (prepend, input, append) if t is not None]
+    if len(parts) > 1:
+        from .joining import cat
+
+        input = cat(parts, dim)
+    for _ in range(n):
+        size = input.shape[dim]
+        if size == 0:
+            break
+        later, earlier = input.narrow(dim, 1, size - 1), input.narrow(dim, 0, size - 1)
+        input = later != earlier if input.dtype is _dtype.bool else later - earlier
+    return input

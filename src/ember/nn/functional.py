@@ -111,6 +111,81 @@ def relu(input, inplace=False):  # noqa: A002
     return input.relu_() if inplace else _f["relu"](input)
 
 
+def _shrink_input(input, lambd, kernel):  # noqa: A002
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_name(input.dtype)}\'')
+    if lambd < 0:
+        top = float(np.finfo(input.dtype.np).max) if hasattr(input.dtype, "np") else float("inf")
+        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype "
+                           f"{_name(input.dtype)}, but found {lambd:g}")
+    return input
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    """x - lambd above lambd, x + lambd below -lambd, 0 between. >>> F.softshrink(x)"""
+    return A.softshrink(_shrink_input(input, lambd, "softshrink_check"), float(lambd))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    """x outside [-lambd, lambd], 0 inside. >>> F.hardshrink(x)"""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"hardshrink_cpu" not implemented for '
+                                  f"'{_name(input.dtype)}'")
+    return A.hardshrink(input, float(lambd))
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002
+    """x where x > threshold, else value. >>> F.threshold(x, 0.1, 20.)"""
+    if inplace:
+        return threshold_(input, threshold, value)
+    return A.threshold(input, threshold, value)
+
+
+def threshold_(input, threshold, value):  # noqa: A002
+    """In-place :func:`threshold`."""
+    return _api.inplace_call(A.threshold, input, threshold, value)
+
+
+def tanhshrink(input):  # noqa: A002
+    """x - tanh(x), composed as PyTorch composes it. >>> F.tanhshrink(x)"""
+    return input - input.tanh()
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """softmax(-x) along ``dim``. >>> F.softmin(ember.zeros(2), dim=0)"""
+    if dim is None:
+        warnings.warn("Implicit dimension choice for softmin has been deprecated. Change the "
+                      "call to include dim=X as an argument.", stacklevel=_stacklevel)
+        dim = _dim_for(input.ndim)
+    return _f["softmax"](-input if dtype is None else -input.to(dtype), dim)
+
+
+def glu(input, dim=-1):  # noqa: A002
+    """a * sigmoid(b) for the two halves a, b of ``dim`` (composed: PyTorch records one
+    GluBackward0 node where ember records the chunk, sigmoid and multiply)."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension "
+                           f"{dim % input.ndim} is size {size}")
+    a, b = input.chunk(2, dim)
+    return a * b.sigmoid()
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between x1 and x2 along ``dim`` (each normalised first, with its
+    norm clamped at ``eps``, as PyTorch computes it)."""
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The p-norm of x1 - x2 + eps along the last dim. >>> F.pairwise_distance(a, b)"""
+    return (x1 - x2 + eps).norm(p=p, dim=-1, keepdim=keepdim)
+
+
 def _dim_for(ndim):
     # PyTorch's legacy rule when softmax is called without dim.
     return 0 if ndim in (0, 1, 3) else 1

@@ -87,6 +87,40 @@ hardswish = defop(
 )
 
 
+def _outside(self, lambd):
+    """The elements the shrink functions keep: those outside [-lambd, lambd] (NaN included)."""
+    x = F.detached(self)
+    return ~((x >= -lambd) & (x <= lambd))
+
+
+def _softshrink(self, lambd):
+    # x * 0 in the middle keeps a NaN a NaN, as PyTorch's kernel does.
+    shrunk = xp.where(self > lambd, self - lambd, xp.where(self < -lambd, self + lambd, self * 0))
+    return shrunk.astype(self.dtype, copy=False)
+
+
+softshrink = defop(
+    "SoftshrinkBackward0", forward=_softshrink,
+    self=lambda grad, self, lambd: grad * _mask(_outside(self, lambd), self),
+)
+hardshrink = defop(
+    "HardshrinkBackward0",
+    forward=lambda self, lambd: xp.where(_outside(self, lambd), self, xp.zeros((), self.dtype)),
+    self=lambda grad, self, lambd: grad * _mask(_outside(self, lambd), self),
+)
+
+
+def _threshold(self, threshold, value):
+    # x <= threshold takes value; a NaN is not <= anything, so it stays (PyTorch's rule).
+    return xp.where(self <= threshold, xp.asarray(value).astype(self.dtype), self)
+
+
+threshold = defop(
+    "ThresholdBackward0", forward=_threshold,
+    self=lambda grad, self, threshold: grad * _mask(~(F.detached(self) <= threshold), self),
+)
+
+
 # --- exponential family -------------------------------------------------------------------------
 def _exp_negative_part(x, scale):
     # exp of min(x, 0) * scale: the positive side is masked out anyway, and this never overflows.

@@ -243,6 +243,38 @@ where = defop(
 )
 
 
+# --- angles, log-sum-exp of two, x * log(y) ----------------------------------------------------
+deg2rad = defop("Deg2RadBackward0", promote="float",
+                forward=lambda self: self * self.dtype.type(math.pi / 180),
+                self=lambda grad: grad * (math.pi / 180))
+rad2deg = defop("Rad2DegBackward0", promote="float",
+                forward=lambda self: self * self.dtype.type(180 / math.pi),
+                self=lambda grad: grad * (180 / math.pi))
+logaddexp = defop(
+    "LogaddexpBackward0", inputs="self other", promote="float", broadcast=True,
+    forward=xp.logaddexp,
+    self=lambda grad, self, other: grad / (1 + F.exp(other - self)),
+    other=lambda grad, self, other: grad / (1 + F.exp(self - other)),
+)
+
+
+def _xlogy(self, other):
+    # 0 * log(y) is 0 for every y but NaN (PyTorch's xlogy).
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        out = self * xp.log(other)
+    return xp.where((self == 0) & ~xp.isnan(other), 0, out).astype(out.dtype, copy=False)
+
+
+xlogy = defop(
+    "XlogyBackward0", inputs="self other", promote="float", broadcast=True,
+    forward=_xlogy,
+    # (PyTorch's formulas: grad * xlogy(self != 0, other) and grad * self / other)
+    self=lambda grad, self, other: grad * xlogy.on(
+        (F.detached(self) != 0).astype(F.detached(other).dtype), other),
+    other=lambda grad, self, other: grad * self / other,
+)
+
+
 # --- division with rounding, remainders -----------------------------------------------------------
 def _zero(grad):
     """Piecewise-constant ops (floor, round, rounded division) pass no gradient."""

@@ -39,6 +39,22 @@ mean_all = defop(
     "MeanBackward0", forward=lambda self: self.sum(dtype=self.dtype) / self.size,
     self=lambda grad, self_shape: F.expand(grad / max(_numel(self_shape, None), 1), self_shape),
 )
+nansum = defop(
+    "NansumBackward0",
+    forward=lambda self, dim, keepdim: xp.nansum(self, axis=dim, keepdims=keepdim),
+    # NaNs add nothing, so they get no gradient.
+    self=lambda grad, self, dim, keepdim: F.expand(
+        grad if keepdim or dim is None else F.unsqueeze_dims(grad, dim, F.detached(self).ndim),
+        F.detached(self).shape) * ~xp.isnan(F.detached(self)),
+)
+
+
+def _trace_grad(grad, self_shape):
+    eye = xp.eye(*self_shape, dtype=F.detached(grad).dtype)
+    return F.expand(grad, self_shape) * eye
+
+
+trace = defop("TraceBackward0", forward=lambda self: xp.trace(self), self=_trace_grad)
 mean_dim = defop(
     "MeanBackward1",
     forward=lambda self, dim, keepdim: self.sum(axis=dim, keepdims=keepdim, dtype=self.dtype)
