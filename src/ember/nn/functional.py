@@ -10,12 +10,15 @@ tensor(1.0986)
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
 from .. import _api, _dtype
-from .. import can_cast, no_grad, rand, result_type, tensor, where, zeros
+from .. import (
+    can_cast, full_like, no_grad, rand, result_type, tensor, where, zeros, zeros_like,
+)
 from .._tensor import Tensor
 from ..autograd.anomaly_mode import dtype_mismatch_hint
 from ..ops import activation as A
@@ -873,3 +876,116 @@ def one_hot(tensor, num_classes=-1):
 def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
     norm = (input.abs() ** p).sum(dim, keepdim=True) ** (1.0 / p)
     return input / norm.clamp(min=eps)
+
+
+# --- losses PyTorch composes from other ops (their graphs are those compositions) ---------------
+def _reduced(loss, reduction, size_average=None, reduce=None):
+    mode = _reduction(reduction, size_average, reduce)
+    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin): ranks input1 above input2 where target is 1."""
+    if not (input1.ndim == input2.ndim == target.ndim):
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
+                           f"target: {target.shape} ")
+    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    return _reduced(loss, reduction, size_average, reduce)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,  # noqa: A002
+                         reduction="mean"):
+    """input where target is 1, max(0, margin - input) where target is -1."""
+    zeros = zeros_like(input)
+    outside = where(target != 1, (margin - input).clamp_min(0), zeros)
+    inside = where(target != -1, input, zeros)
+    return _reduced(outside + inside, reduction, size_average, reduce)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """log(1 + exp(-target * input)), composed (PyTorch records SoftMarginLossBackward0)."""
+    loss = (-target * input).exp().log1p()
+    return _reduced(loss, reduction, size_average, reduce)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where target is -1."""
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"cosine_embedding_loss : All input tensors should have same "
+                           f"dimension but got sizes: input1: {input1.shape}, input2: "
+                           f"{input2.shape}, target: {target.shape} ")
+    dim = input1.ndim - 1
+    eps = 1e-12  # (PyTorch's EPSILON in the squared magnitudes)
+    dot = (input1 * input2).sum(dim)
+    magnitudes = ((input1 * input1).sum(dim) + eps) * ((input2 * input2).sum(dim) + eps)
+    cos = dot / magnitudes.sqrt()
+    zeros = zeros_like(cos)
+    loss = where(target == 1, 1 - cos, zeros) + where(target == -1, (cos - margin).clamp_min(0),
+                                                      zeros)
+    return _reduced(loss, reduction, size_average, reduce)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the pairwise p-distance."""
+    d_positive = pairwise_distance(anchor, positive, p, eps)
+    d_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_negative = _api.FUNCTIONS["minimum"](d_negative,
+                                               pairwise_distance(positive, negative, p, eps))
+    loss = (margin + d_positive - d_negative).clamp_min(0)
+    return _reduced(loss, reduction, size_average, reduce)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None,  # noqa: A002
+                     eps=1e-8, reduce=None, reduction="mean"):
+    """exp(input) - target * input (log_input), else input - target * log(input + eps); with
+    ``full`` Stirling's term for target > 1."""
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:  # (computed on targets above 1 only, where it applies: no log of 0)
+        big = target > 1
+        t = where(big, target, full_like(target, 2.0))
+        stirling = t * t.log() - t + 0.5 * (2 * math.pi * t).log()
+        loss = loss + where(big, stirling, zeros_like(stirling))
+    return _reduced(loss, reduction, size_average, reduce)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
+    """0.5 * (log(var) + (input - target)^2 / var), var clamped at ``eps`` (no gradient through
+    the clamp), with ``full`` the constant 0.5 * log(2 pi)."""
+    if isinstance(var, (int, float)):
+        var = full_like(input, var)
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif not (input.shape[:-1] == var.shape[:-1] and var.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduced(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,  # noqa: A002
+                                reduce=None, reduction="mean"):
+    """Per class -(target * log sigmoid(x) + (1 - target) * log sigmoid(-x)), averaged over the
+    classes (the last dim), then reduced."""
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    classes = input.shape[-1] if input.ndim else 1
+    loss = loss.sum(dim=input.ndim - 1) / classes if input.ndim else loss / classes
+    return _reduced(loss, reduction, size_average, reduce)
