@@ -400,3 +400,51 @@ def argwhere(input):  # noqa: A002
     """Like ``nonzero()``: an ``(n, ndim)`` tensor of positions."""
     return nonzero(input)
 
+
+
+# --- sorted search --------------------------------------------------------------------------------
+@public(method=False)
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,  # noqa: A002
+                 sorter=None):
+    """Where each value of ``input`` would go in ``sorted_sequence`` (its last dim) to keep it
+    sorted: the first such place, or the last with ``right=True`` (``side='right'``)."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                               "got side of left while right was True")
+        right = side == "right"
+    boundaries = sorted_sequence._data
+    if sorter is not None:
+        boundaries = np.take_along_axis(boundaries, sorter._data, axis=-1)
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    how = "right" if right else "left"
+    if boundaries.ndim == 1:
+        out = np.searchsorted(boundaries, values, side=how)
+    else:
+        if boundaries.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError(
+                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                "dimensions of boundaries tensor and input value tensor must match, but we got "
+                f"boundaries tensor {list(boundaries.shape)} and input value tensor "
+                f"{list(values.shape)}")
+        rows_b = boundaries.reshape(-1, boundaries.shape[-1])
+        rows_v = values.reshape(-1, values.shape[-1])
+        out = np.stack([np.searchsorted(b, v, side=how) for b, v in zip(rows_b, rows_v)])
+        out = out.reshape(values.shape)
+    return Tensor._make(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
+
+
+@public()
+def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002
+    """The bucket of each value among the sorted 1-D ``boundaries``.
+
+    >>> ember.bucketize(ember.tensor([3., 6.]), ember.tensor([1., 3., 5.]), right=True)
+    tensor([2, 3])
+    """
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)

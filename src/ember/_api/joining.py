@@ -404,3 +404,41 @@ def vsplit(input, indices_or_sections):  # noqa: A002
 def dsplit(input, indices_or_sections):  # noqa: A002
     """``tensor_split`` along dim 2 of a tensor with at least 3 dims."""
     return _directional_split("dsplit", input, indices_or_sections, 2, 3)
+
+
+@public(method=False)
+def block_diag(*tensors):
+    """The tensors (0-d, 1-d or 2-d) as blocks along the diagonal of one matrix, zeros elsewhere
+    (composed from padded rows and cat)."""
+    from .. import zeros
+
+    blocks = []
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {t.ndim} dimensions")
+        blocks.append(t.reshape(1, -1) if t.ndim < 2 else t)
+    if not blocks:
+        return zeros(1, 0)
+    target = _dtype.result_type(*blocks)
+    blocks = [b if b.dtype is target else b.to(target) for b in blocks]
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        right = width - left - b.shape[1]
+        rows.append(cat([zeros(b.shape[0], left, dtype=target), b,
+                         zeros(b.shape[0], right, dtype=target)], 1))
+        left += b.shape[1]
+    return cat(rows, 0)
+
+
+@public(method=False)
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, as rows (one tensor: itself)."""
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..ops import linalg as L
 from . import public, tensor_arg
 from .reduction import vector_norm
@@ -320,3 +321,84 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # no
         out = sums.amax(d1, keepdim=True) if ord > 0 else sums.amin(d1, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
     raise NotImplementedError(f"linalg.matrix_norm(ord={ord!r}) is not supported by ember yet")
+
+
+# --- composed products and distances (their graphs are the compositions) -------------------------
+@public()
+def cross(input, other, dim=None):  # noqa: A002
+    """The cross product of 3-vectors along ``dim`` (default: the first dim of size 3, which
+    PyTorch deprecates).
+
+    >>> ember.cross(ember.tensor([1., 0., 0.]), ember.tensor([0., 1., 0.]), dim=0)
+    tensor([0., 0., 1.])
+    """
+    if dim is None:
+        import warnings
+
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"
+                      "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+                      "The default value of dim will change to agree with that of linalg.cross "
+                      "in a future release.", UserWarning, stacklevel=2)
+        dim = next((d for d, s in enumerate(np.broadcast_shapes(input.shape, other.shape))
+                    if s == 3), -1)
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[dim]} and {other.shape[dim]}")
+    def rolled(t, order):  # the components in the order given, along dim
+        return t.index_select(dim, Tensor._make(np.array(order)))
+
+    first, second = [1, 2, 0], [2, 0, 1]
+    return rolled(input, first) * rolled(other, second) - rolled(input, second) * rolled(
+        other, first)
+
+
+@public()
+def kron(input, other):  # noqa: A002
+    """The Kronecker product: every element of ``input`` times the whole of ``other``.
+
+    >>> ember.kron(ember.eye(2), ember.ones(1, 2))
+    tensor([[1., 1., 0., 0.],
+            [0., 0., 1., 1.]])
+    """
+    ndim = max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (ndim - input.ndim) + tuple(input.shape))
+    b = other.reshape((1,) * (ndim - other.ndim) + tuple(other.shape))
+    # a's dims interleaved with b's: (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...)
+    spread_a = a.reshape(tuple(s for d in a.shape for s in (d, 1)))
+    spread_b = b.reshape(tuple(s for d in b.shape for s in (1, d)))
+    return (spread_a * spread_b).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+
+@public()
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The p-norm distance between each row of ``x1`` and each row of ``x2`` (batched)."""
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.ndim < 2 else 2} "
+                           f"got: {(x1 if x1.ndim < 2 else x2).ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} "
+                           f"X2: {x2.shape[-1]}")
+    differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return vector_norm(differences, p, dim=-1)
+
+
+@public()
+def dist(input, other, p=2):  # noqa: A002
+    """The p-norm of ``input - other``. >>> ember.dist(ember.zeros(2), ember.ones(2))"""
+    return vector_norm(input - other, p)
+
+
+@public()
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (mat @ vec)``."""
+    product = matmul(mat, vec)
+    product = product if alpha == 1 else product * alpha
+    return product + (input if beta == 1 else input * beta) if beta != 0 else product
+
+
+@public()
+def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * outer(vec1, vec2)``."""
+    product = outer(vec1, vec2)
+    product = product if alpha == 1 else product * alpha
+    return product + (input if beta == 1 else input * beta) if beta != 0 else product

@@ -721,3 +721,18 @@ def signbit(input):  # noqa: A002
     """
     tensor_arg(input, "input", "signbit")
     return Tensor._make(np.signbit(input._data))
+
+
+sinc = _unary(P.sinc, "sinc")
+
+
+@public()
+def heaviside(input, values):  # noqa: A002
+    """0 below zero, 1 above, ``values`` at zero (no gradient, as in PyTorch).
+
+    >>> ember.heaviside(ember.tensor([-1., 0., 2.]), ember.tensor(0.5))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return P.heaviside(input, values)

@@ -275,6 +275,20 @@ xlogy = defop(
 )
 
 
+def _sinc_grad(grad, self):
+    x = F.detached(self)
+    zero = x == 0
+    # (cos(pi x) pi x - sin(pi x)) / (pi x^2), 0 at x = 0; computed on x with its zeros moved
+    # to 1 so no 0 / 0 is ever formed.
+    safe = F.where(zero, 1.0, self)
+    scaled = safe * math.pi
+    slope = (F.cos(scaled) * scaled - F.sin(scaled)) / (scaled * safe)
+    return grad * F.where(zero, 0.0, slope)
+
+
+sinc = defop("SincBackward0", promote="float", forward=xp.sinc, self=_sinc_grad)
+
+
 # --- division with rounding, remainders -----------------------------------------------------------
 def _zero(grad):
     """Piecewise-constant ops (floor, round, rounded division) pass no gradient."""
@@ -345,6 +359,10 @@ remainder_scalar_self = defop("NotImplemented", inputs="other", promote="binary"
                               forward=lambda other, self: _remainder(xp.asarray(self, other.dtype),
                                                                      other),
                               other=_not_implemented("remainder"))
+heaviside = defop("NotImplemented", inputs="self values", promote="binary", broadcast=True,
+                  forward=lambda self, values: xp.heaviside(self, values).astype(
+                      xp.result_type(self, values), copy=False),
+                  self=_not_implemented("heaviside"), values=_not_implemented("heaviside"))
 fmod = defop(
     "FmodBackward1", inputs="self other", promote="binary", broadcast=True, forward=_fmod,
     self=lambda grad: grad,
