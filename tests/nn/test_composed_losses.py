@@ -69,11 +69,11 @@ def test_against_finite_differences(name, fn, arrays):
     gradcheck(lambda L, *ts: fn(L, "sum", *ts), *arrays)
 
 
-@pytest.mark.parametrize("name,fn,arrays", CASES, ids=[c[0] for c in CASES])
+# (soft_margin is left out: PyTorch records one SoftMarginLossBackward0, ember the composition)
+@pytest.mark.parametrize("name,fn,arrays", [c for c in CASES if c[0] != "soft_margin"],
+                         ids=[c[0] for c in CASES if c[0] != "soft_margin"])
 def test_node_names(name, fn, arrays):
     torch = require_torch()
-    if name == "soft_margin":
-        pytest.skip("PyTorch records one SoftMarginLossBackward0; ember the composition")
     for reduction in ("mean", "sum", "none"):
         names = [type(fn(L, reduction, *[L.tensor(a, requires_grad=True) for a in arrays])
                       .grad_fn).__name__ for L in (ember, torch)]
