@@ -842,7 +842,7 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
                            "dimension but got padding length "
                            f"{len(pad)} and input of dimension {input.ndim}")
     if mode != "constant":
-        raise NotImplementedError(f"F.pad(mode={mode!r}) is not in ember yet; use 'constant'")
+        return _pad_by_index(input, pad, mode, value)
     pairs = [(0, 0)] * input.ndim
     for i in range(len(pad) // 2):
         pairs[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
@@ -852,6 +852,48 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
                                f"{b} resulted in a negative output size, which is invalid. "
                                f"Check dimension {d} of your input.")
     return N.constant_pad(input, tuple(pairs), 0.0 if value is None else value)
+
+
+def _pad_by_index(input, pad, mode, value):  # noqa: A002
+    """reflect, replicate and circular padding: each padded dim read through index_select from
+    the input (so the gradient adds back where an element was read twice). PyTorch records one
+    ReflectionPad/ReplicationPad node; ember records the index selections."""
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    dims = len(pad) // 2
+    if dims not in (1, 2, 3) or input.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    from .. import tensor as as_tensor
+
+    out = input
+    for i in range(dims):
+        d = input.ndim - 1 - i
+        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
+        size = input.shape[d]
+        if mode == "reflect" and (left >= size or right >= size):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                               f"input dimension, but got: padding ({left}, {right}) at "
+                               f"dimension {d} of input {list(input.shape)}")
+        if mode == "circular" and (left > size or right > size):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        inner = list(range(max(-left, 0), size - max(-right, 0)))  # (negative pads crop)
+        left, right = max(left, 0), max(right, 0)
+        if mode == "reflect":
+            before = list(range(left, 0, -1))
+            after = list(range(size - 2, size - 2 - right, -1))
+        elif mode == "replicate":
+            before, after = [0] * left, [size - 1] * right
+        else:
+            before, after = list(range(size - left, size)), list(range(right))
+        out = out.index_select(d, as_tensor(before + inner + after))
+    return out
 
 
 def one_hot(tensor, num_classes=-1):
