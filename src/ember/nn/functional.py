@@ -896,6 +896,73 @@ def _pad_by_index(input, pad, mode, value):  # noqa: A002
     return out
 
 
+_LINEAR_MODES = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dims (after batch and channel) by ``size`` or ``scale_factor``:
+    ``nearest``, ``nearest-exact``, or ``linear``/``bilinear``/``trilinear`` (separable, one
+    dim at a time). Composed from index selections and weights; PyTorch records one
+    Upsample* node."""
+    dims = input.ndim - 2
+    if mode not in ("nearest", "nearest-exact") and mode not in _LINEAR_MODES:
+        raise NotImplementedError(f"F.interpolate(mode={mode!r}) is not in ember yet")
+    if align_corners is not None and mode not in _LINEAR_MODES:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != dims:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                  f"{_LINEAR_MODES[mode] + 2}D input")
+    if not 1 <= dims <= 3:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
+                                  f"(got {input.ndim}D) for the modes: nearest | linear | "
+                                  f"bilinear | bicubic | trilinear | area | nearest-exact "
+                                  f"(got {mode})")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if antialias:
+        raise NotImplementedError("F.interpolate(antialias=True) is not in ember yet")
+    spatial = tuple(input.shape[2:])
+    if size is not None:
+        sizes = (size,) * dims if isinstance(size, int) else tuple(size)
+        scales = [inp / out for inp, out in zip(spatial, sizes)]
+    else:
+        factors = (scale_factor,) * dims if isinstance(scale_factor, (int, float)) else \
+            tuple(scale_factor)
+        sizes = tuple(int(math.floor(inp * f)) for inp, f in zip(spatial, factors))
+        scales = [inp / out if recompute_scale_factor else 1.0 / f
+                  for inp, out, f in zip(spatial, sizes, factors)]
+    out = input
+    for k, (length, wanted, scale) in enumerate(zip(spatial, sizes, scales)):
+        out = _resample(out, 2 + k, length, wanted, scale, mode, bool(align_corners))
+    return out
+
+
+def _resample(x, axis, length, wanted, scale, mode, align_corners):
+    """One dim of interpolate: PyTorch's source index for each output position."""
+    positions = np.arange(wanted, dtype=np.float64)
+    if mode == "nearest":
+        picks = np.minimum(np.floor(positions * scale).astype(np.int64), length - 1)
+        return x.index_select(axis, tensor(picks))
+    if mode == "nearest-exact":
+        picks = np.minimum(np.floor((positions + 0.5) * scale).astype(np.int64), length - 1)
+        return x.index_select(axis, tensor(picks))
+    if align_corners:
+        source = positions * ((length - 1) / (wanted - 1) if wanted > 1 else 0.0)
+    else:
+        source = np.maximum((positions + 0.5) * scale - 0.5, 0.0)
+    low = np.minimum(np.floor(source).astype(np.int64), length - 1)
+    high = np.minimum(low + 1, length - 1)
+    shape = [1] * x.ndim
+    shape[axis] = wanted
+    weight = tensor((source - low).reshape(shape), dtype=x.dtype)
+    return x.index_select(axis, tensor(low)) * (1 - weight) + x.index_select(
+        axis, tensor(high)) * weight
+
+
 def one_hot(tensor, num_classes=-1):
     """Class indices (int64) as rows of zeros with a 1 at the index. >>> F.one_hot(t, 3)"""
     from .. import arange, int64
