@@ -37,6 +37,11 @@ class dtype:
     def is_complex(self) -> bool:
         return False
 
+    @property
+    def _c_name(self) -> str:
+        """The C type name PyTorch's kernels print in dtype errors (``long int``, ``c10::Half``)."""
+        return _C_NAMES[self.name]
+
     def __repr__(self) -> str:
         return "torch." + self.name
 
@@ -45,6 +50,10 @@ class dtype:
     def __reduce__(self):
         return (_by_name, (self.name,))
 
+
+_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
 
 float16 = half = dtype("float16", np.float16, _FLOAT, "HalfTensor")
 float32 = float = dtype("float32", np.float32, _FLOAT, "FloatTensor")

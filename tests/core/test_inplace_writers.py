@@ -54,3 +54,31 @@ def test_tracked_inplace_still_records():
     y.sum().backward()
     assert type(y.grad_fn).__name__ == "AddBackward0"
     assert x.grad.tolist() == [5.0, 5.0, 5.0]
+
+
+def test_fill_and_zero_in_a_graph_match_torch():
+    """fill_/zero_ on a tensor in a graph record FillBackward2/3 and ZeroBackward0 (the old values
+    get no gradient); on a view of one they rebase it (CopySlices), as PyTorch does."""
+    torch = require_torch()
+    results = []
+    for lib in (ember, torch):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        y.fill_(3.0)
+        z = x * 2
+        z.zero_()
+        w = x * 2
+        w[0].fill_(5.0)
+        v = x * 3
+        v.fill_(lib.tensor(7.0))
+        names = [type(t.grad_fn).__name__ for t in (y, z, w, v)]
+        (y.sum() + z.sum() + (w * w).sum() + v.sum()).backward()
+        results.append((names, [t.tolist() for t in (y, z, w, v)], x.grad.tolist()))
+    assert results[0] == results[1]
+
+
+def test_copy_of_a_number_fills():
+    torch = require_torch()
+    got = ember.ones(2, dtype=ember.int64).copy_(2.7)
+    want = torch.ones(2, dtype=torch.int64).copy_(2.7)
+    assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)

@@ -307,6 +307,14 @@ def test_comparisons_and_closeness():
 
 ERRORS = [
     (lambda L: -L.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+    (lambda L: L.lerp(L.ones(2), L.ones(2, dtype=L.float64), 0.5), RuntimeError,
+     "expected dtype float for `end` but got dtype double"),
+    (lambda L: L.addcmul(L.ones(2, dtype=L.bool), L.ones(2, dtype=L.bool),
+                         L.ones(2, dtype=L.bool)), NotImplementedError,
+     '"addcmul_cpu_out" not implemented for \'Bool\''),
+    (lambda L: L.addcmul(L.ones(2), 2, L.ones(2)), TypeError, "addcmul(): argument 'tensor1'"),
+    (lambda L: L.ones(2).fill_(L.ones(2)), RuntimeError,
+     "fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions."),
     (lambda L: L.where(L.arange(3), L.arange(3), L.arange(3)), RuntimeError,
      "where expected condition to be a boolean tensor, but got a tensor with dtype Long"),
     (lambda L: L.tensor([True]) - L.tensor([0.5]), RuntimeError,
@@ -377,3 +385,13 @@ def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), extraglobs={"ember": ember},
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_clamp_promotes_with_either_bound():
+    torch = require_torch()
+    for call in [lambda L: L.clamp(L.tensor([1, 5]), 0, 2.5),
+                 lambda L: L.clamp(L.tensor([1, 5]), 0.5, 4),
+                 lambda L: L.clamp(L.tensor([True, False]), 0, 2.5)]:
+        got, want = call(ember), call(torch)
+        assert str(got.dtype) == str(want.dtype)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())

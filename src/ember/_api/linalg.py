@@ -30,13 +30,7 @@ def matmul(input, other):  # noqa: A002
 def _same_dtype(first, second):
     if first.dtype is not second.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_type_name(first.dtype)} != {_type_name(second.dtype)}")
-
-
-def _type_name(dtype):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool"}[dtype.name]
+                           f"{first.dtype._c_name} != {second.dtype._c_name}")
 
 
 @public()
@@ -285,8 +279,8 @@ def solve(A, B, *, left=True):
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
     if A.dtype is not B.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                           f"A of type {_type_name(A.dtype).title()} and B of type "
-                           f"{_type_name(B.dtype).title()} instead")
+                           f"A of type {A.dtype._c_name.title()} and B of type "
+                           f"{B.dtype._c_name.title()} instead")
     return L.solve(A, B, vector)
 
 

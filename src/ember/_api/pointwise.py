@@ -425,12 +425,16 @@ def lerp(input, end, weight):  # noqa: A002
     >>> ember.lerp(ember.tensor([0.]), ember.tensor([10.]), 0.25)
     tensor([2.5000])
     """
+    tensor_arg(end, "end", "lerp")
+    if end.dtype is not input.dtype:
+        raise RuntimeError(f"expected dtype {input.dtype._c_name} for `end` but got dtype "
+                           f"{end.dtype._c_name}")
     if not input.is_floating_point():
         raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
                                   f"'{input.dtype._legacy[:-6]}'")
     if isinstance(weight, Tensor):
         return P.lerp_tensor(*_same_dtype(input, end, weight))
-    return P.lerp_scalar(*_same_dtype(input, end), weight)
+    return P.lerp_scalar(input, end, weight)
 
 
 def _same_dtype(*tensors):
@@ -441,12 +445,19 @@ def _same_dtype(*tensors):
 @public(inplace=True, writer=_write_combined(np.multiply))
 def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """``input + value * tensor1 * tensor2``."""
+    tensor_arg(tensor1, "tensor1", "addcmul")
+    tensor_arg(tensor2, "tensor2", "addcmul")
+    if input.dtype is _dtype.bool and tensor1.dtype is _dtype.bool and \
+            tensor2.dtype is _dtype.bool:
+        raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
     return P.addcmul(*_same_dtype(input, tensor1, tensor2), value)
 
 
 @public(inplace=True, writer=_write_combined(np.divide))
 def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """``input + value * tensor1 / tensor2`` (floating tensors only)."""
+    tensor_arg(tensor1, "tensor1", "addcdiv")
+    tensor_arg(tensor2, "tensor2", "addcdiv")
     if not tensor1.is_floating_point() and not tensor2.is_floating_point():
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future "
                            " release addcdiv will perform a true division of tensor1 and tensor2. "
@@ -477,7 +488,9 @@ def clamp(input, min=None, max=None):  # noqa: A001, A002
             raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
         input, min, max = (None if b is None else _cast(b, target) for b in (input, min, max))
         return P.clamp_tensor(input, min, max)
-    input = _scalar_operand(input, min if min is not None else max)
+    for bound in (min, max):  # (either bound may promote: an int tensor clamped at 2.5 is float)
+        if bound is not None:
+            input = _scalar_operand(input, bound)
     if input.dtype is _dtype.bool and (max is None or _dtype.result_type(input, max) is
                                        _dtype.bool):
         kernel = "clamp_min" if max is None else "clamp_max" if min is None else "clamp"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..ops.indexing import copy as copy_row
+from ..ops.indexing import fill as fill_row
+from ..ops.indexing import fill_scalar as fill_scalar_row
+from ..ops.indexing import zero as zero_row
 from ..ops.op import _broadcast_error
 from ..ops.inplace import inplace as run_inplace
 from . import public
@@ -14,29 +17,40 @@ from . import pointwise
 
 @public(function=False)
 def zero_(self):
-    """Fill with zeros, in place."""
-    return fill_(self, 0)
+    """Fill with zeros, in place; in a graph the old values get no gradient (ZeroBackward0)."""
+    if self._requires_grad and grad_mode.state.enabled:
+        return run_inplace(zero_row, self)
+    return _write_fill(self, 0)
 
 
 @public(function=False)
 def fill_(self, value):
-    """Fill with ``value``, in place (the old graph no longer reaches this tensor)."""
+    """Fill with ``value``, in place; in a graph the old values get no gradient (FillBackward2,
+    or FillBackward3 for a 0-d tensor value)."""
+    row = fill_scalar_row
     if isinstance(value, Tensor):
-        value = value.item()
-    if self._requires_grad and self.grad_fn is None and grad_mode.state.enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+        if value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
+        row, value = fill_row, value.item()
+    if self._requires_grad and grad_mode.state.enabled:
+        return run_inplace(row, self, value)
+    return _write_fill(self, value)
+
+
+def _write_fill(self, value):
+    """Fill the array directly: nothing to record (no grad needed, or grad mode off)."""
     self._data[...] = value
     self._bump_version()
-    if self.grad_fn is not None:
-        self.grad_fn = None
-        self._requires_grad = False
     return self
 
 
 @public(function=False)
 def copy_(self, src, non_blocking=False):
-    """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor; a Python
+    number fills it."""
+    if isinstance(src, (bool, int, float)):
+        return fill_(self, src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     try:

@@ -242,14 +242,8 @@ def linear(input, weight, bias=None):  # noqa: A002
     return N.addmm(bias, folded, weight_t).view(*batch, weight.shape[0])
 
 
-# The C type names PyTorch's kernels print in dtype errors.
-_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
-
-
 def _c_name(dtype):
-    return _C_NAMES.get(str(dtype).replace("torch.", ""), str(dtype))
+    return dtype._c_name  # the C type name PyTorch's kernels print in dtype errors
 
 
 def bilinear(input1, input2, weight, bias=None):

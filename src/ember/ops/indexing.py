@@ -285,3 +285,14 @@ fill = defop(
     forward=lambda self, value: xp.full(self.shape, value, dtype=self.dtype),
     self=lambda grad: grad * 0,
 )
+# Tensor.fill_(number) and Tensor.zero_() on a tensor in a graph: the old values get no gradient.
+fill_scalar = defop(
+    "FillBackward2",
+    forward=lambda self, value: xp.full(self.shape, value, dtype=self.dtype),
+    self=lambda grad: grad * 0,
+)
+zero = defop(
+    "ZeroBackward0",
+    forward=lambda self: xp.zeros(self.shape, dtype=self.dtype),
+    self=lambda grad: grad * 0,
+)

@@ -67,11 +67,8 @@ def _dtype_mismatch(a, b):
         return RuntimeError(f"addmv input tensors must have the same dtype, but got {_kind(b)}, "
                             f"{_kind(a)}, and {_kind(b)}")
     if db <= 2:
-        names = {"Float": "float", "Double": "double", "Half": "c10::Half", "Long": "long int",
-                 "Int": "int", "Short": "short int", "Char": "signed char",
-                 "Byte": "unsigned char", "Bool": "bool"}
         return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                            f"{names[_kind(a)]} != {names[_kind(b)]}")
+                            f"{a.dtype._c_name} != {b.dtype._c_name}")
     return RuntimeError(f"expected scalar type {_kind(a)} but found {_kind(b)}")
 
 
