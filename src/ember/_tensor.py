@@ -496,7 +496,8 @@ class Tensor:
         return _P.add(self, other)
 
     def __sub__(self, other):
-        if self._data.dtype.kind == "b" or _is_bool(other):
+        if self._data.dtype.kind == "b" or type(other) is bool or (
+                isinstance(other, Tensor) and other._data.dtype.kind == "b"):
             return Tensor.sub(self, other)  # (raises PyTorch's error: bools do not subtract)
         return _P.sub(self, other)
 
@@ -570,10 +571,6 @@ class Tensor:
     def __itruediv__(self, other):
         return self.div_(other)
 
-
-
-def _is_bool(x):
-    return type(x) is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 def _init_from(target, source):

@@ -285,22 +285,20 @@ _REFUSED = {"abs": ("b", "abs_cpu"), "floor": ("b", "floor_vml_cpu"),
             "frac": ("biu", "frac_cpu")}
 
 
-def _refuse(name, input):  # noqa: A002
-    refused = _REFUSED.get(name)
-    if refused is not None and input._data.dtype.kind in refused[0]:
-        raise NotImplementedError(f'"{refused[1]}" not implemented for '
-                                  f"'{input.dtype._legacy[:-6]}'")
-
-
 def _unary(row, name, *aliases):
+    refused_kinds, kernel = _REFUSED.get(name, ("", None))
+
     def fn(input):  # noqa: A002
         tensor_arg(input, "input", name)
-        if input._data.dtype.kind == "b":
+        kind = input._data.dtype.kind
+        if kind == "b":
             if name == "relu":
                 raise RuntimeError("Boolean inputs not supported for relu")
             if name == "sign":
                 return input.clone()  # (the sign of a bool is itself)
-        _refuse(name, input)
+        if kind in refused_kinds:
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{input.dtype._legacy[:-6]}'")
         return row(input)
 
     fn.__name__ = name
