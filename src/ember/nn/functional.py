@@ -114,26 +114,19 @@ def relu(input, inplace=False):  # noqa: A002
     return input.relu_() if inplace else _f["relu"](input)
 
 
-def _shrink_input(input, lambd, kernel):  # noqa: A002
-    if not input.is_floating_point():
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_name(input.dtype)}\'')
-    if lambd < 0:
-        top = float(np.finfo(input.dtype.np).max) if hasattr(input.dtype, "np") else float("inf")
-        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype "
-                           f"{_name(input.dtype)}, but found {lambd:g}")
-    return input
-
-
 def softshrink(input, lambd=0.5):  # noqa: A002
     """x - lambd above lambd, x + lambd below -lambd, 0 between. >>> F.softshrink(x)"""
-    return A.softshrink(_shrink_input(input, lambd, "softshrink_check"), float(lambd))
+    _floating_input(input, "softshrink_check")
+    if lambd < 0:
+        top = float(np.finfo(input.dtype.np).max)
+        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype "
+                           f"{_name(input.dtype)}, but found {lambd:g}")
+    return A.softshrink(input, float(lambd))
 
 
 def hardshrink(input, lambd=0.5):  # noqa: A002
     """x outside [-lambd, lambd], 0 inside. >>> F.hardshrink(x)"""
-    if not input.is_floating_point():
-        raise NotImplementedError(f'"hardshrink_cpu" not implemented for '
-                                  f"'{_name(input.dtype)}'")
+    _floating_input(input, "hardshrink_cpu")
     return A.hardshrink(input, float(lambd))
 
 
@@ -592,6 +585,12 @@ def _reduction(reduction, size_average=None, reduce=None):
         raise ValueError(f"{reduction} is not a valid value for reduction") from None
 
 
+def _reduced(loss, reduction, size_average=None, reduce=None):
+    """A composed loss reduced as ``reduction`` (and the legacy flags) say."""
+    mode = _reduction(reduction, size_average, reduce)
+    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
+
+
 def _same_size(input, target, name):  # noqa: A002
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
@@ -601,6 +600,12 @@ def _same_size(input, target, name):  # noqa: A002
 
 def _name(dtype):
     return dtype._legacy[:-6]  # 'Float', 'Long': PyTorch's scalar type names in messages
+
+
+def _floating_input(input, kernel):  # noqa: A002
+    """PyTorch's error for a kernel that exists for floating types only."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_name(input.dtype)}\'')
 
 
 def _floating_kernel(input, target, kernel):  # noqa: A002
@@ -622,9 +627,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """Mean absolute error (composed as PyTorch composes it). >>> F.l1_loss(a, b)"""
     _same_size(input, target, "l1_loss")
-    loss = (input - target).abs()
-    mode = _reduction(reduction, size_average, reduce)
-    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
+    return _reduced((input - target).abs(), reduction, size_average, reduce)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -669,11 +672,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
     if target.dtype is not input.dtype:
-        raise RuntimeError(f"Found dtype {target.dtype._legacy[:-6]} but expected "
-                           f"{input.dtype._legacy[:-6]}")
-    if not input.is_floating_point():
-        raise NotImplementedError('"binary_cross_entropy" not implemented for '
-                                  f"'{input.dtype._legacy[:-6]}'")
+        raise RuntimeError(f"Found dtype {_name(target.dtype)} but expected {_name(input.dtype)}")
+    _floating_input(input, "binary_cross_entropy")
     # (the row checks that input and target lie in [0, 1], as PyTorch's kernel does)
     mode = _reduction(reduction, size_average, reduce)
     return Loss.binary_cross_entropy(input, _array(target, input), _array(weight, input), mode)
@@ -685,8 +685,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    if not input.is_floating_point():
-        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{_name(input.dtype)}\'')
+    _floating_input(input, "log_sigmoid_cpu")
     if not target.is_floating_point():  # (the result has the target's type)
         raise RuntimeError(f"result type {_name(result_type(input, target))} can't be cast to the "
                            f"desired output type {_name(target.dtype)}")
@@ -864,8 +863,6 @@ def _pad_by_index(input, pad, mode, value):  # noqa: A002
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
-    from .. import tensor as as_tensor
-
     out = input
     for i in range(dims):
         d = input.ndim - 1 - i
@@ -886,7 +883,7 @@ def _pad_by_index(input, pad, mode, value):  # noqa: A002
             before, after = [0] * left, [size - 1] * right
         else:
             before, after = list(range(size - left, size)), list(range(right))
-        out = out.index_select(d, as_tensor(before + inner + after))
+        out = out.index_select(d, tensor(before + inner + after))
     return out
 
 
@@ -982,10 +979,6 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
 
 
 # --- losses PyTorch composes from other ops (their graphs are those compositions) ---------------
-def _reduced(loss, reduction, size_average=None, reduce=None):
-    mode = _reduction(reduction, size_average, reduce)
-    return loss.mean() if mode == Loss.MEAN else loss.sum() if mode == Loss.SUM else loss
-
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
                         reduction="mean"):
@@ -1037,8 +1030,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_positive = pairwise_distance(anchor, positive, p, eps)
     d_negative = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        d_negative = _api.FUNCTIONS["minimum"](d_negative,
-                                               pairwise_distance(positive, negative, p, eps))
+        d_negative = _f["minimum"](d_negative, pairwise_distance(positive, negative, p, eps))
     loss = (margin + d_positive - d_negative).clamp_min(0)
     return _reduced(loss, reduction, size_average, reduce)
 

@@ -159,12 +159,13 @@ class RNNBase(Module):
         step = _step_for(self.mode)
         directions = 2 if self.bidirectional else 1
         finals_h, finals_c = [], []
+        all_weights = self.all_weights  # (built once: a list of lists over the parameters)
         layer_input = input
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
-                weights = self.all_weights[index]
+                weights = all_weights[index]
                 w_ih, w_hh = weights[0], weights[1]
                 b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
                 projected = F.linear(layer_input, w_ih, b_ih)  # every time step at once
