@@ -363,6 +363,165 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+_TRANSPOSE_ARGUMENTS = (("input", 1), ("weight", 2), ("bias", 3), ("stride", 4), ("padding", 5),
+                        ("output_padding", 6), ("groups", 7), ("dilation", 8))
+
+
+def _int_list(value, n, name, position, function):
+    """An int list argument as PyTorch's argument parser reads it: an int stands for n copies."""
+    where = f"{function}(): argument '{name}' (position {position})"
+    if _is_int(value):
+        return [int(value)] * n
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{where} must be tuple of ints, not {type(value).__name__}")
+    for i, v in enumerate(value):
+        if not _is_int(v):
+            raise TypeError(f"{where} must be tuple of ints, but found element of type "
+                            f"{type(v).__name__} at pos {i}")
+    return [int(v) for v in value]
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _expanded(values, name, dims):
+    """One value per spatial dim of the weight (a single value is repeated), or PyTorch's error."""
+    if len(values) == 1:
+        return values * dims
+    if len(values) != dims:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dims} "
+                           "values to match the convolution dimensions, but got "
+                           f"{name}={values}")
+    return values
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, n,  # noqa: A002
+                    name):
+    for (argument, position), value in zip(_TRANSPOSE_ARGUMENTS, (input, weight, bias)):
+        if not isinstance(value, Tensor) and (value is not None or argument != "bias"):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be "
+                            f"Tensor, not {type(value).__name__}")
+    lists = {}
+    for (argument, position), value in zip(_TRANSPOSE_ARGUMENTS[3:], (
+            stride, padding, output_padding, groups, dilation)):
+        if argument == "groups":
+            if not _is_int(value):
+                raise TypeError(f"{name}(): argument 'groups' (position 7) must be int, not "
+                                f"{type(value).__name__}")
+            continue
+        lists[argument] = _int_list(value, n, argument, position, name)
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    unbatched = input.ndim == n + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    dims = weight.ndim - 2
+    if dims <= 0:
+        raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    stride, padding, dilation, output_padding = (
+        _expanded(lists[argument], argument, dims)
+        for argument in ("stride", "padding", "dilation", "output_padding"))
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    shape = list(weight.shape)
+    if weight.ndim != input.ndim:
+        k = weight.ndim
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {shape}, "
+                           f"but got {input.ndim}-dimensional input of size "
+                           f"{list(input.shape)} instead")
+    if shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {shape} instead")
+    if shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{shape}] instead")
+    if input.shape[1] != shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {shape}, expected "
+                           f"input{list(input.shape)} to have {shape[0]} channels, but got "
+                           f"{input.shape[1]} channels instead")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != shape[1] * groups):
+        raise RuntimeError(f"Given transposed=1, weight of size {shape}, expected bias to be "
+                           f"1-dimensional with {shape[1] * groups} elements, but got bias of "
+                           f"size {list(bias.shape)} instead")
+    # PyTorch's CPU kernel sees a 1-D convolution as a 2-D one of height 1, and says so.
+    if n == 1:
+        stride, padding, dilation, output_padding = ([1] + stride, [0] + padding,
+                                                     [1] + dilation, [0] + output_padding)
+    spatial = ([1] if n == 1 else []) + list(input.shape[2:])
+    if 0 in spatial:
+        raise RuntimeError("Only zero batch or zero channel inputs are supported, but got input "
+                           f"shape: {list(input.shape[:2]) + spatial}")
+    for parameter, other in ((weight, "weight"), (bias, "bias")):
+        if parameter is not None and input.dtype == _dtype.float32 \
+                and parameter.dtype != input.dtype:
+            raise RuntimeError(f"Input type (torch.FloatTensor) and {other} type "
+                               f"(torch.{parameter.dtype._legacy}) should be the same or input "
+                               f"should be a MKLDNN tensor and {other} is a dense tensor")
+    if 0 in dilation:
+        raise RuntimeError("dilation should be greater than zero, but got dilation_height: "
+                           f"{dilation[0]}, dilation_width: {dilation[1]}")
+    if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    kernel = ([1] if n == 1 else []) + shape[2:]
+    if shape[1] == 0:
+        raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: "
+                           f"{shape[:2] + kernel}")
+    sizes = [(i - 1) * s - 2 * p + d * (k - 1) + extra + 1 for i, s, p, d, k, extra in zip(
+        spatial, stride, padding, dilation, kernel, output_padding)]
+    if any(size < 1 for size in sizes):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, spatial))}). "
+                           f"Calculated output size per channel: "
+                           f"({' x '.join(map(str, sizes))}). Output size is too small")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {_name(input.dtype)} but found "
+                           f"{_name(weight.dtype)}")
+    if not input.is_floating_point() and input.dtype != _dtype.int64:
+        raise NotImplementedError(f'"slow_conv_transpose2d_out_cpu" not implemented for '
+                                  f"'{_name(input.dtype)}'")
+    if bias is not None and bias.dtype != input.dtype:
+        bias = bias.to(input.dtype)  # PyTorch's CPU kernel accepts it and keeps the input's type
+    out = N.conv_transpose(input, weight, bias, tuple(stride), tuple((p, p) for p in padding),
+                           tuple(output_padding), tuple(dilation), groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
+                     groups=1, dilation=1):
+    """1-D transposed convolution over (N, C_in, L), weight (C_in, C_out / groups, k).
+
+    >>> F.conv_transpose1d(ember.ones(1, 2, 3), ember.ones(2, 1, 2), stride=2)
+    tensor([[[2., 2., 2., 2., 2., 2.]]])
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                           1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
+                     groups=1, dilation=1):
+    """2-D transposed convolution over (N, C_in, H, W), weight (C_in, C_out / groups, kh, kw):
+    the gradient of conv2d with respect to its input, as a layer.
+
+    >>> F.conv_transpose2d(ember.ones(1, 1, 2, 2), ember.ones(1, 3, 3, 3), stride=2).shape
+    torch.Size([1, 3, 5, 5])
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                           2, "conv_transpose2d")
+
+
 # --- pooling ------------------------------------------------------------------------------------
 def _pool_input(input, name):  # noqa: A002
     if input.ndim not in (3, 4):

@@ -127,7 +127,7 @@ def _columns(x, kernel, stride, padding, dilation, flat=True):
     cols = xp.empty((c, kernel[0] * kernel[1], n, oh * w), dtype=x.dtype)
     for p, shift in enumerate(_shifts(kernel, dilation, w)):
         cols[:, p] = planes[:, :, shift:shift + oh * w]
-    return cols.reshape(-1, n * oh * w), (oh, ow, w)
+    return cols.reshape(c * kernel[0] * kernel[1], n * oh * w), (oh, ow, w)
 
 
 def _columns_width(in_width, out_width, stride, padding, flat=True):
@@ -178,18 +178,19 @@ def _conv_input_grad(grad, weight, input_shape, stride, padding, dilation, group
     height, width = h + pt + pb, wd + pl + pr
     flat = stride == (1, 1)
     run = (oh - 1) * width + ow
-    g = _grad_matrix(g, _columns_width(wd, ow, stride, padding))
+    columns_width = _columns_width(wd, ow, stride, padding)
+    g = _grad_matrix(g, columns_width)
     padded = xp.zeros((c, n, height * width), dtype=g.dtype)  # (C, N, H * W)
     for cs, os_ in zip(_group_slices(groups, c), _group_slices(groups, w.shape[0])):
         cols = w[os_].reshape(os_.stop - os_.start, -1).T @ g[os_]
-        cols = cols.reshape(cs.stop - cs.start, kh * kw, n, -1)
+        cols = cols.reshape(cs.stop - cs.start, kh * kw, n, oh * columns_width)  # n may be 0
         target = padded[cs]
         if flat:
             for p, shift in enumerate(_shifts((kh, kw), dilation, width)):
                 target[:, :, shift:shift + run] += cols[:, p, :, :run]
             continue
-        target = target.reshape(-1, n, height, width)
-        cols = cols.reshape(-1, kh, kw, n, oh, ow)
+        target = target.reshape(cs.stop - cs.start, n, height, width)
+        cols = cols.reshape(cs.stop - cs.start, kh, kw, n, oh, ow)
         for i in range(kh):
             top = i * dilation[0]
             rows = slice(top, top + stride[0] * (oh - 1) + 1, stride[0])
@@ -245,6 +246,62 @@ conv_weight_grad = defop(
         input, gg, None, stride, padding, dilation, groups),
     input=lambda gg, grad, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
         grad, gg, input_shape, stride, padding, dilation, groups),
+)
+
+
+# --- transposed convolution ---------------------------------------------------------------------
+# A transposed convolution with weight (C_in, C_out / groups, kh, kw) is the input gradient of the
+# convolution that maps its output back to its input with the same weight, so the three kernels
+# above serve it too: its forward is ``_conv_input_grad``, its input gradient is that convolution
+# of ``grad``, its weight gradient is ``_conv_weight_grad`` with input and gradient swapped.
+# ``output_padding`` lengthens the output at the bottom and right. ``_conv_input_grad`` takes an
+# input shape longer than its windows reach as it is (the positions past them get only zeros),
+# and the derivatives leave out the positions that no window of the forward reaches.
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups):  # noqa: A002
+    n = input.ndim - 2
+    sizes = tuple((size - 1) * s - before - after + d * (k - 1) + extra + 1
+                  for size, k, s, (before, after), extra, d in zip(
+                      input.shape[2:], weight.shape[2:], stride[-n:], padding[-n:],
+                      output_padding[-n:], dilation[-n:]))
+    shape = (input.shape[0], weight.shape[1] * groups) + sizes
+    out = _conv_input_grad(input, weight, shape, stride, padding, dilation, groups)
+    if bias is not None:
+        out += bias.reshape((-1,) + (1,) * n)
+    return out
+
+
+def _adjoint_padding(stride, padding, output_padding):
+    """The padding of the convolution a transposed convolution is the adjoint of, run over the
+    transposed convolution's output: it has exactly one window per input position. Output
+    padding of a stride or more (allowed below the dilation) would add windows; the bottom
+    padding shrinks to drop them, and below zero :func:`_adjoint_input` crops instead."""
+    return tuple((before, max(0, after - max(0, extra - s + 1)))
+                 for s, (before, after), extra in zip(stride, padding, output_padding))
+
+
+def _adjoint_input(grad, stride, padding, output_padding):
+    """``grad`` without the trailing rows and columns that no window of the input reaches."""
+    ends = [after - max(0, extra - s + 1)
+            for s, (_, after), extra in zip(stride, padding, output_padding)]
+    if all(end >= 0 for end in ends):
+        return grad
+    n = grad.ndim - 2
+    return grad[(...,) + tuple(slice(0, size + min(end, 0))
+                               for size, end in zip(grad.shape[2:], ends[-n:]))]
+
+
+conv_transpose = defop(
+    # PyTorch names this node ConvolutionBackward0 too: one convolution op, transposed or not.
+    "ConvolutionBackward0", inputs="input weight bias",
+    forward=_conv_transpose,
+    input=lambda grad, weight, stride, padding, output_padding, dilation, groups: convolution.on(
+        _adjoint_input(grad, stride, padding, output_padding), weight, None, stride,
+        _adjoint_padding(stride, padding, output_padding), dilation, groups),
+    weight=lambda grad, input, weight_shape, stride, padding, output_padding, dilation,  # noqa: A002
+    groups: conv_weight_grad.on(
+        input, _adjoint_input(grad, stride, padding, output_padding), weight_shape, stride,
+        _adjoint_padding(stride, padding, output_padding), dilation, groups),
+    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
 )
 
 
