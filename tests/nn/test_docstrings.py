@@ -11,7 +11,8 @@ import ember
 
 MODULES = ["ember.nn", "ember.nn.functional", "ember.nn.init", "ember.nn.parameter",
            "ember.nn.modules.module", "ember.nn.modules.linear", "ember.nn.modules.conv",
-           "ember.nn.modules.sparse", "ember.nn.utils.clip_grad"]
+           "ember.nn.modules.sparse", "ember.nn.utils.clip_grad", "ember.nn._attention",
+           "ember.nn.modules.attention", "ember.nn.modules.transformer"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -26,6 +26,7 @@ from ..ops import linalg as L
 from ..ops import loss as Loss
 from ..ops import nn as N
 from ..ops import shape as S
+from ._attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: F401
 
 _f = _api.FUNCTIONS
 softsign = _f["softsign"]
