@@ -12,7 +12,7 @@ from . import _dtype
 from ._tensor import Tensor, _check_device, _shape_args
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
-           "linspace", "logspace", "eye", "rand", "randn", "randint", "normal", "randperm",
+           "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
            "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
            "randint_like", "manual_seed", "seed", "initial_seed", "Generator", "is_tensor",
            "numel", "get_rng_state", "set_rng_state", "tril_indices", "triu_indices"]
@@ -540,23 +540,6 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     d = _resolve(dtype, _dtype.int64)
     return _factory(_rng(generator).permutation(n).astype(d.np), requires_grad)
-
-
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False):
-    """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers with ``size``."""
-    m = mean._data if isinstance(mean, Tensor) else mean
-    s = std._data if isinstance(std, Tensor) else std
-    if size is None:
-        if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
-            raise TypeError("normal() received an invalid combination of arguments: give "
-                            "mean/std as tensors or pass size")
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        d = next(x.dtype for x in (mean, std) if isinstance(x, Tensor))
-    else:
-        shape = _shape_args((size,), "size")
-        d = _resolve(dtype)
-    array = (m + s * _rng(generator).standard_normal(shape)).astype(d.np)
-    return _factory(array, requires_grad)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
