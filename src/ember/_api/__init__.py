@@ -102,6 +102,6 @@ def bind():
         setattr(Tensor, name, fn)
 
 
-from . import activation, indexing, linalg, pointwise, random, reduction, shape, tensor_methods  # noqa: E402,F401,E501
+from . import activation, extra, indexing, linalg, pointwise, random, reduction, shape, tensor_methods  # noqa: E402,F401,E501
 
 bind()
