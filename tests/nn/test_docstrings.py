@@ -12,7 +12,8 @@ import ember
 MODULES = ["ember.nn", "ember.nn.functional", "ember.nn.init", "ember.nn.parameter",
            "ember.nn.modules.module", "ember.nn.modules.linear", "ember.nn.modules.conv",
            "ember.nn.modules.sparse", "ember.nn.utils.clip_grad", "ember.nn._attention",
-           "ember.nn.modules.attention", "ember.nn.modules.transformer"]
+           "ember.nn.modules.attention", "ember.nn.modules.transformer",
+           "ember.nn._layers_more", "ember.nn.modules.more"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -240,12 +240,6 @@ def _c_name(dtype):
     return dtype._c_name  # the C type name PyTorch's kernels print in dtype errors
 
 
-def bilinear(input1, input2, weight, bias=None):
-    out = ((input1.unsqueeze(1).unsqueeze(-1) * weight.unsqueeze(0)).sum(2)
-           * input2.unsqueeze(1)).sum(-1)
-    return out if bias is None else out + bias
-
-
 # --- dropout ------------------------------------------------------------------------------------
 def _check_p(p):
     if p < 0.0 or p > 1.0:
@@ -1244,3 +1238,6 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,  
     classes = input.shape[-1] if input.ndim else 1
     loss = loss.sum(dim=input.ndim - 1) / classes if input.ndim else loss / classes
     return _reduced(loss, reduction, size_average, reduce)
+
+
+from ._layers_more import *  # noqa: E402,F401,F403  (rms_norm, instance_norm, unfold, ...)

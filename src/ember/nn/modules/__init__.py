@@ -20,6 +20,11 @@ from .loss import (  # noqa: F401
     TripletMarginLoss,
 )
 from .module import Module  # noqa: F401
+from .more import (  # noqa: F401
+    AdaptiveMaxPool1d, AdaptiveMaxPool2d, Bilinear, ChannelShuffle, Fold, InstanceNorm1d,
+    InstanceNorm2d, LazyLinear, MaxUnpool1d, MaxUnpool2d, MultiLabelMarginLoss, MultiMarginLoss,
+    PixelShuffle, PixelUnshuffle, RMSNorm, Softmax2d, TripletMarginWithDistanceLoss, Unfold,
+)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm  # noqa: F401
 from .padding import (  # noqa: F401
     CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
