@@ -35,6 +35,22 @@ class Size(tuple):
 
     __str__ = __repr__
 
+    # Slices, sums and repeats of a Size are Sizes, as in PyTorch (``x.shape[2:]``).
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return Size(item) if type(key) is slice else item
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, count):
+        return Size(tuple.__mul__(self, count))
+
+    __rmul__ = __mul__
+
     def numel(self) -> int:
         count = 1
         for s in self:

@@ -129,3 +129,16 @@ def test_where_method_matches_torch():
         b = lib.tensor([3.0, 2.0])
         out.append((a.where(a >= b, b).tolist(), lib.where(a >= b, a, b).tolist()))
     assert out[0] == out[1]
+
+
+def test_size_slices_sums_and_repeats_are_sizes():
+    torch = require_torch()
+    for lib in (ember, torch):
+        s = lib.zeros(2, 3, 4).shape
+        results = [s[1:], s[::-1], s + (5,), (1,) + s, s * 2, 2 * s, s[0], s[-1]]
+        if lib is ember:
+            mine = results
+            continue
+        for actual, expected in zip(mine, results):
+            assert repr(actual) == repr(expected)
+            assert type(actual).__name__ == type(expected).__name__

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ember
-from oracle import check, expect_error, gradcheck, require_torch
+from oracle import assert_close, check, expect_error, gradcheck, require_torch
 
 rng = np.random.default_rng(0)
 
@@ -155,6 +155,36 @@ ERRORS = [
     (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 2, 5, 5), lib.ones(4, 2, 3, 3),
                                           padding="same", stride=2),
      RuntimeError, "padding='same' is not supported for strided convolutions"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 2, 5, 5), lib.ones(3, 2, 3, 3),
+                                          lib.ones(4)),
+     RuntimeError, "Given weight of size [3, 2, 3, 3], expected bias to be 1-dimensional with 3 "
+     "elements, but got bias of size [4] instead"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 2, 5, 5), lib.ones(3, 2, 3, 3),
+                                          lib.ones(3, 1)),
+     RuntimeError, "Given weight of size [3, 2, 3, 3], expected bias to be 1-dimensional with 3 "
+     "elements, but got bias of size [3, 1] instead"),
+    # PyTorch's order: groups, padding, stride, the channel count, bias, dilation.
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 4, 5, 5), lib.ones(3, 2, 3, 3), groups=0,
+                                          stride=0),
+     RuntimeError, "non-positive groups is not supported"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 4, 5, 5), lib.ones(3, 2, 3, 3),
+                                          padding=(1, -1), stride=0),
+     RuntimeError, "negative padding is not supported"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 4, 5, 5), lib.ones(3, 2, 3, 3), stride=0,
+                                          dilation=0),
+     RuntimeError, "non-positive stride is not supported"),
+    (lambda lib: lib.nn.functional.conv1d(lib.ones(1, 2, 5), lib.ones(3, 2, 3), dilation=0),
+     RuntimeError, "dilation should be greater than zero, but got [1, 0]"),
+    (lambda lib: lib.nn.functional.conv1d(lib.ones(1, 2, 5), lib.ones(3, 2, 3), lib.ones(2),
+                                          dilation=0),
+     RuntimeError, "Given weight of size [3, 2, 3], expected bias to be 1-dimensional"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 4, 5, 5), lib.ones(3, 2, 3, 3), dilation=0),
+     RuntimeError, "Given groups=1, weight of size [3, 2, 3, 3], expected input[1, 4, 5, 5] to "
+     "have 2 channels, but got 4 channels instead"),
+    (lambda lib: lib.nn.functional.conv2d(lib.ones(1, 2, 5, 5), lib.ones(3, 2, 3, 3),
+                                          stride=(1, 2, 3)),
+     RuntimeError, "expected stride to be a single integer value or a list of 2 values to match "
+     "the convolution dimensions, but got stride=[1, 2, 3]"),
     (lambda lib: lib.nn.functional.embedding(lib.tensor([3]), lib.ones(3, 2)), IndexError,
      "index out of range in self"),
     (lambda lib: lib.nn.functional.layer_norm(lib.ones(2, 3), (4,)), RuntimeError,
@@ -295,3 +325,16 @@ def test_embedding_max_norm_renormalises_rows_in_place():
     t_out = torch.nn.functional.embedding(torch.tensor(idx), t_w, max_norm=1.5, norm_type=1.0)
     np.testing.assert_allclose(e_out.numpy(), t_out.numpy(), rtol=1e-12)
     np.testing.assert_allclose(e_w.numpy(), t_w.numpy(), rtol=1e-12)
+
+
+def test_conv_repeats_one_element_lists_as_torch_does():
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((1, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3))
+    for kwargs in (dict(stride=[2]), dict(padding=[1]), dict(dilation=[2]), dict(stride=(2,))):
+        for lib in (ember, torch):
+            out = lib.nn.functional.conv2d(lib.tensor(x), lib.tensor(w), **kwargs)
+            if lib is ember:
+                actual = out
+            else:
+                assert_close(actual, out, what=str(kwargs))

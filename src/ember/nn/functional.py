@@ -285,6 +285,8 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
 # --- convolution --------------------------------------------------------------------------------
 def _pair(value, n, name="value"):
     if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            return (int(value[0]),) * n  # (PyTorch repeats a one-element list too)
         if len(value) != n:
             raise RuntimeError(f"expected {name} to be a single integer value or a list of "
                                f"{n} values to match the convolution dimensions, but got "
@@ -309,11 +311,25 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, n, name):  # n
     stride = _pair(stride, n, "stride")
     dilation = _pair(dilation, n, "dilation")
     kernel = tuple(weight.shape[2:])
+    # PyTorch's checks, in its order: groups, padding, stride, channels, bias, dilation.
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if not isinstance(padding, str) and any(p < 0 for p in _pair(padding, n, "padding")):
+        raise RuntimeError("negative padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
     if input.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
             f"input{list(input.shape)} to have {weight.shape[1] * groups} channels, but got "
             f"{input.shape[1]} channels instead")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != weight.shape[0]):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
+                           f"1-dimensional with {weight.shape[0]} elements, but got bias of size "
+                           f"{list(bias.shape)} instead")
+    if any(d <= 0 for d in dilation):
+        shown = [1, *dilation] if n == 1 else list(dilation)  # (PyTorch runs conv1d as 2-D)
+        raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
     if isinstance(padding, str):
         if padding == "valid":
             pads = ((0, 0),) * n
