@@ -45,3 +45,4 @@ from . import nn, optim, utils, datasets  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import viz  # noqa: E402,F401
+from . import func  # noqa: E402,F401

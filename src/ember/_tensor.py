@@ -131,6 +131,7 @@ class Tensor:
     _vc = None  # version counter: a one-element list shared by a base and its views
     _base = None  # the tensor this one is a view of
     _hooks = None  # gradient hooks of a leaf
+    _post_accumulate_grad_hooks = None  # hooks run after a leaf's .grad is updated
     _accumulator = None  # weak reference to the leaf's AccumulateGrad node
     _retains_grad = False
     _view_replay = None  # for a view: the (row, arguments) steps that make it from its base
@@ -397,6 +398,26 @@ class Tensor:
             self._hooks.append(hook)
             hooks = self._hooks
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after backward has updated this leaf's ``.grad``.
+
+        >>> import ember
+        >>> w = ember.tensor([1.], requires_grad=True)
+        >>> handle = w.register_post_accumulate_grad_hook(lambda t: print(t.grad))
+        >>> (w * 2).sum().backward()
+        tensor([2.])
+        >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = []
+        self._post_accumulate_grad_hooks.append(hook)
+        return _RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""

@@ -14,7 +14,7 @@ from .graph import Node
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "gradcheck", "gradgradcheck", "Node",
            "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
-           "is_anomaly_check_nan_enabled"]
+           "is_anomaly_check_nan_enabled", "functional"]
 
 
 def _as_tuple(x):
@@ -127,3 +127,4 @@ from .engine import run_backward  # noqa: E402
 from .function import Function  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from .explain import explain, memory_report  # noqa: E402,F401
+from . import functional  # noqa: E402,F401

@@ -47,8 +47,7 @@ def _accumulate(variable, grad, create_graph):
     if create_graph:
         grad = grad if grad.dtype is variable.dtype else grad.to(variable.dtype)
         variable._grad = grad if old is None else old + grad
-        return
-    if old is None:
+    elif old is None:
         # A fresh, writable array that nothing else shares (gradients passed through add or
         # expand can be shared or read-only views), laid out like the variable, as PyTorch's
         # gradient layout contract asks: a Linear weight's gradient arrives transposed, and an
@@ -65,6 +64,9 @@ def _accumulate(variable, grad, create_graph):
             old._vc = [1]
         else:
             counter[0] += 1
+    if variable._post_accumulate_grad_hooks is not None:  # (a class-level None by default)
+        for hook in tuple(variable._post_accumulate_grad_hooks):
+            hook(variable)
 
 
 def _graph_nodes(roots):

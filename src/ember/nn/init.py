@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 
-from .. import empty, eye, no_grad, rand, randn, tensor
+from .. import empty, no_grad, randn, randperm, tensor
+from .. import eye as _identity
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -50,14 +51,14 @@ def _write(target, value):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b)."""
-    return _write(tensor, rand(*tensor.shape, generator=generator, dtype=tensor.dtype)
-                  * (b - a) + a)
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std**2)."""
-    return _write(tensor, randn(*tensor.shape, generator=generator, dtype=tensor.dtype)
-                  * std + mean)
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
@@ -93,11 +94,32 @@ def eye_(tensor):
     """The identity matrix (2-D tensors only)."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _write(tensor, eye(*tensor.shape, dtype=tensor.dtype))
+    return _write(tensor, _identity(*tensor.shape, dtype=tensor.dtype))
 
 
 def dirac_(tensor, groups=1):
-    raise NotImplementedError("nn.init.dirac_ is not in ember yet")
+    """The identity convolution: a 1 at the kernel centre from input channel ``d`` to output
+    channel ``d`` (within each of ``groups``), zeros elsewhere (3-, 4- and 5-D tensors).
+
+    >>> import ember
+    >>> w = ember.nn.init.dirac_(ember.empty(2, 2, 3))
+    >>> w[:, :, 1]
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.shape
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    centre = tuple(size // 2 for size in sizes[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(per_group, sizes[1])):
+                tensor[(g * per_group + d, d) + centre] = 1
+    return tensor
 
 
 def _calculate_fan_in_and_fan_out(tensor):
@@ -158,7 +180,9 @@ def orthogonal_(tensor, gain=1, generator=None):
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = randn(rows, cols, generator=generator, dtype=tensor.dtype).numpy().astype(np.float64)
+    with no_grad():
+        gaussian = tensor.new_empty(rows, cols).normal_(0, 1, generator=generator)
+    flat = gaussian.numpy().astype(np.float64)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
@@ -169,12 +193,54 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    raise NotImplementedError("nn.init.sparse_ is not in ember yet")
+    """N(0, std**2) values with ``ceil(sparsity * rows)`` zeros in every column, at random rows
+    (2-D tensors only).
 
+    >>> import ember
+    >>> w = ember.nn.init.sparse_(ember.empty(4, 3), sparsity=0.5)
+    >>> (w == 0).sum(0)
+    tensor([2, 2, 2])
+    """
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    zeros_per_column = int(math.ceil(sparsity * rows))
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for column in range(cols):
+            tensor[randperm(rows, generator=generator)[:zeros_per_column], column] = 0
+    return tensor
+
+
+def _deprecated_alias(function):
+    new_name = function.__name__
+    old_name = new_name[:-1]
+
+    def alias(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+                      FutureWarning, stacklevel=2)
+        return function(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = old_name
+    alias.__doc__ = f"Deprecated spelling of :func:`{new_name}` (warns, as PyTorch does)."
+    return alias
+
+
+uniform = _deprecated_alias(uniform_)
+normal = _deprecated_alias(normal_)
+constant = _deprecated_alias(constant_)
+eye = _deprecated_alias(eye_)
+dirac = _deprecated_alias(dirac_)
+xavier_uniform = _deprecated_alias(xavier_uniform_)
+xavier_normal = _deprecated_alias(xavier_normal_)
+kaiming_uniform = _deprecated_alias(kaiming_uniform_)
+kaiming_normal = _deprecated_alias(kaiming_normal_)
+orthogonal = _deprecated_alias(orthogonal_)
+sparse = _deprecated_alias(sparse_)
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
-           "zeros_", "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_", "orthogonal_"]
+           "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+           "kaiming_normal_", "orthogonal_", "sparse_"]
 _unused = empty
 
 
