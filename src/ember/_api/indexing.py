@@ -360,3 +360,4 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
 # The index functions (gather, scatter, masked_fill, ...) live in index_functions.py; importing
 # it here registers them along with indexing.
 from . import index_functions  # noqa: E402,F401
+from . import scatter_functions  # noqa: E402,F401

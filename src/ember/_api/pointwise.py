@@ -747,3 +747,121 @@ def heaviside(input, values):  # noqa: A002
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return P.heaviside(input, values)
+
+
+# --- in-place comparisons and logic -------------------------------------------------------------
+def _compare_in_place(rows, name):
+    number_row, tensor_row = rows
+
+    def method(self, other):
+        from ..ops.inplace import inplace
+
+        if isinstance(other, Tensor):
+            return inplace(tensor_row, self, other)
+        return inplace(number_row, self, other)
+
+    method.__name__ = name + "_"
+    method.__doc__ = (f"``self {name} other`` written into ``self`` as 0 or 1 in its own dtype "
+                      "(no gradient flows back).")
+    return method
+
+
+def _register_compare_in_place():
+    from ..ops import comparison_inplace as C
+    from . import METHODS
+
+    for name, rows, aliases in (("eq", C.eq, ()), ("ne", C.ne, ("not_equal",)),
+                                ("lt", C.lt, ("less",)), ("le", C.le, ("less_equal",)),
+                                ("gt", C.gt, ("greater",)), ("ge", C.ge, ("greater_equal",))):
+        method = _compare_in_place(rows, name)
+        for spelling in (name,) + aliases:
+            METHODS[spelling + "_"] = method
+
+
+_register_compare_in_place()
+# The truth-value functions write 0/1 in the tensor's dtype; PyTorch records no node for them.
+for _fn in (logical_and, logical_or, logical_xor, logical_not, xlogy, heaviside):
+    public(inplace=True, snapshot=_fn is xlogy)(_fn)
+
+
+@public(function=False)
+def float_power_(self, exponent):
+    """In-place :func:`float_power`; the tensor must already be float64, as PyTorch requires."""
+    if self.dtype is not _dtype.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy[:-6]} "
+                           "but the operation's result requires dtype Double")
+    from . import inplace_call
+
+    return inplace_call(float_power, self, exponent)
+
+
+# --- shifts ---------------------------------------------------------------------------------------
+def _shift(name, kernel, ufunc):
+    def fn(input, other):  # noqa: A002
+        for x in (input, other):
+            if isinstance(x, Tensor) and x.dtype.category == 2 or isinstance(x, float):
+                kind = x.dtype._legacy[:-6] if isinstance(x, Tensor) else "Float"
+                raise NotImplementedError(f'"{kernel}" not implemented for \'{kind}\'')
+        target = _dtype.result_type(input, other)
+        if target is _dtype.bool:
+            target = _dtype.int64  # (shifting bools shifts their integer values)
+        a = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=target.np)
+        b = np.asarray(other._data if isinstance(other, Tensor) else other, dtype=target.np)
+        bits = a.itemsize * 8
+        # A shift by the whole width or more empties the value (left) or leaves its sign
+        # (right), as PyTorch defines it; NumPy leaves such shifts to the C compiler.
+        inside = (b >= 0) & (b < bits)
+        with np.errstate(over="ignore"):
+            shifted = ufunc(a, np.where(inside, b, 0))
+        overflow = 0 if ufunc is np.left_shift else np.where(a < 0, -1, 0).astype(a.dtype)
+        try:
+            return Tensor._make(np.asarray(np.where(inside, shifted, overflow), dtype=target.np))
+        except ValueError:
+            raise _op._broadcast_error((a, b)) from None
+
+    fn.__name__ = name
+    fn.__doc__ = f"""Elementwise {name.split('_', 1)[1].replace('_', ' ')} of integers.
+
+    >>> ember.{name}(ember.tensor([1, 8]), 2)  # doctest: +SKIP
+    """
+    return public(inplace=True, snapshot=False)(fn)
+
+
+bitwise_left_shift = _shift("bitwise_left_shift", "lshift_cpu", np.left_shift)
+bitwise_right_shift = _shift("bitwise_right_shift", "rshift_cpu", np.right_shift)
+Tensor.__lshift__ = bitwise_left_shift
+Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(other, self)
+Tensor.__ilshift__ = lambda self, other: self.bitwise_left_shift_(other)
+Tensor.__rshift__ = bitwise_right_shift
+Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(other, self)
+Tensor.__irshift__ = lambda self, other: self.bitwise_right_shift_(other)
+
+
+# --- sgn and angle: their real-valued meaning (ember has no complex dtypes) ----------------------
+@public(inplace=True)
+def sgn(input):  # noqa: A002
+    """The sign of each element (for real tensors the same values as :func:`sign`).
+
+    >>> ember.sgn(ember.tensor([-2., 0., 3.]))
+    tensor([-1.,  0.,  1.])
+    """
+    from ..ops import complex_on_real
+
+    tensor_arg(input, "input", "sgn")
+    if input.dtype is _dtype.bool:
+        return input.clone()
+    return complex_on_real.sgn(input)
+
+
+@public()
+def angle(input):  # noqa: A002
+    """The angle of each element: pi where it is negative, 0 elsewhere (NaN stays NaN);
+    integers give the default float dtype. No gradient flows back.
+
+    >>> ember.angle(ember.tensor([-1., 2.]))
+    tensor([3.1416, 0.0000])
+    """
+    from ..ops import complex_on_real
+
+    tensor_arg(input, "input", "angle")
+    return complex_on_real.angle(input)

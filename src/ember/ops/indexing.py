@@ -296,3 +296,212 @@ zero = defop(
     forward=lambda self: xp.zeros(self.shape, dtype=self.dtype),
     self=lambda grad: grad * 0,
 )
+
+
+# --- scatter_reduce / index_reduce ----------------------------------------------------------------
+# Each reduction starts from self's values (include_self=True) or from the reduction's identity at
+# the positions that receive a value (include_self=False), then folds src in with ufunc.at.
+_REDUCE_UFUNCS = {"sum": xp.add, "prod": xp.multiply, "mean": xp.add,
+                  "amax": xp.maximum, "amin": xp.minimum}
+
+
+def _identity(reduce, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -xp.inf if reduce == "amax" else xp.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    info = xp.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _scatter_target(out, index, dim):
+    """The writable view of ``out`` and the integer key that ``index`` addresses along ``dim``."""
+    if out.ndim == 0:
+        return out.reshape(1), (index.reshape(-1),)
+    return out, _scatter_key(index, dim)
+
+
+def _scatter_reduce(self, src, dim, index, reduce, include_self=True):
+    out = xp.array(self)
+    view, key = _scatter_target(out, index, dim)
+    values = src.reshape(-1)[:index.size] if out.ndim == 0 else _region(src, index.shape)
+    if not include_self:
+        view[key] = _identity(reduce, out.dtype)
+    _REDUCE_UFUNCS[reduce].at(view, key, values)
+    if reduce == "mean":
+        count = xp.full(view.shape, 1 if include_self else 0, dtype=out.dtype)
+        xp.add.at(count, key, 1)
+        count[count == 0] = 1
+        if out.dtype.kind == "f":
+            view /= count
+        else:  # PyTorch rounds an integer mean down
+            xp.floor_divide(view, count, out=view)
+    return view.reshape(out.shape)
+
+
+def _scattered_mask(shape, index, dim):
+    """True where ``index`` sends at least one value (those positions lose self's value when
+    include_self=False)."""
+    mask = xp.zeros(shape, dtype=bool)
+    view, key = _scatter_target(mask, index, dim)
+    view[key] = True
+    return view.reshape(shape)
+
+
+def _count(shape, index, dim, include_self, dtype):
+    """How many values each position of the result averages (1 where none arrive)."""
+    count = xp.full(shape, 1 if include_self else 0, dtype=dtype)
+    view, key = _scatter_target(count, index, dim)
+    xp.add.at(view, key, 1)
+    view[view == 0] = 1
+    return view.reshape(shape)
+
+
+def _gather_positions(x, dim, index):
+    """``x`` gathered at ``index`` along ``dim`` (arrays only: masks and counts)."""
+    if x.ndim == 0:
+        return x.reshape(1)[index.reshape(-1)].reshape(index.shape)
+    return _gather(x, dim, index)
+
+
+def _block(x, shape):
+    """The leading ``shape`` block of an array or Tensor (recorded for Tensors)."""
+    if tuple(F.detached(x).shape) == tuple(shape):
+        return x
+    key = tuple(slice(0, s) for s in shape)
+    return x[key]
+
+
+def _src_region(grad, src_shape, index):
+    """A gradient for the ``index``-shaped block of src, padded with zeros to src's shape."""
+    if tuple(index.shape) == tuple(src_shape):
+        return grad
+    padded = F.zeros(src_shape, grad)
+    block = tuple(slice(0, s) for s in index.shape)
+    return index_put.on(padded, grad, block, False)
+
+
+def _reduce_self_grad(grad, self, src, result, dim, index, reduce, include_self):
+    if reduce == "sum":
+        out = grad
+    elif reduce == "mean":
+        count = _count(result.shape, index, dim, include_self, F.detached(grad).dtype)
+        out = grad / count
+    elif reduce == "prod":
+        # (self / self is undefined at zeros: the product of the other factors, recomputed)
+        ones_at_zero = F.where(F.detached(self) == 0, 1.0, self)
+        out = grad * scatter_reduce.on(ones_at_zero, src, dim, index, reduce, include_self) \
+            / ones_at_zero
+    else:
+        # The gradient is shared evenly among the values that attain the max (min).
+        winners_self, winners_src, share = _extremum_share(self, src, result, dim, index)
+        out = F.where(winners_self, grad / share, 0.0)
+    if not include_self:
+        out = F.where(_scattered_mask(result.shape, index, dim), 0.0, out)
+    return out
+
+
+def _extremum_share(self, src, result, dim, index):
+    self_, src_, result_ = F.detached(self), F.detached(src), F.detached(result)
+    winners_self = self_ == result_
+    picked = _gather_positions(result_, dim, index)
+    winners_src = _region(src_, index.shape) == picked
+    share = winners_self.astype(result_.dtype)
+    view, key = _scatter_target(share, index, dim)
+    xp.add.at(view, key, winners_src.astype(result_.dtype))
+    return winners_self, winners_src, share
+
+
+def _reduce_src_grad(grad, self, src, result, src_shape, dim, index, reduce, include_self):
+    if reduce == "sum":
+        out = gather.on(grad, dim, index)
+    elif reduce == "mean":
+        count = _count(result.shape, index, dim, include_self, F.detached(grad).dtype)
+        out = gather.on(grad / count, dim, index)
+    elif reduce == "prod":
+        out = _prod_src_grad(grad, self, src, result, dim, index, include_self)
+    else:
+        winners_self, winners_src, share = _extremum_share(self, src, result, dim, index)
+        out = F.where(winners_src, gather.on(grad / share, dim, index), 0.0)
+    return _src_region(out, src_shape, index)
+
+
+def _prod_src_grad(grad, self, src, result, dim, index, include_self):
+    block = _region(F.detached(src), index.shape)
+    zero = block == 0
+    zeros_here = xp.zeros(F.detached(result).shape, dtype=xp.int64)
+    view, key = _scatter_target(zeros_here, index, dim)
+    xp.add.at(view, key, zero.astype(xp.int64))
+    zeros_at = _gather_positions(view.reshape(zeros_here.shape), dim, index)
+    lone_zero = zero & (zeros_at == 1)
+    src_block = _block(src, index.shape)
+    # A value that is the only zero at its position: the product of the others, recomputed
+    # with it replaced by 1; the others: result / value.
+    lone_as_one = F.where(lone_zero, 1.0, src_block)
+    without = scatter_reduce.on(self, lone_as_one, dim, index, "prod", include_self)
+    out = F.where(lone_zero, gather.on(grad * without, dim, index),
+                  gather.on(grad * result, dim, index) / F.where(zero, 1.0, src_block))
+    if F.is_tensor(out) and (zeros_at > 1).any():
+        return delayed_error(out, "scatter_reduce(): Double backward is unsupported for src when "
+                                  ">1 zeros in src are scattered to the same position in self")
+    return out
+
+
+scatter_reduce = defop(
+    "ScatterReduceBackward0", inputs="self src",
+    forward=_scatter_reduce,
+    self=lambda grad, self, src, result, dim, index, reduce, include_self: _reduce_self_grad(
+        grad, self, src, result, dim, index, reduce, include_self),
+    src=lambda grad, self, src, result, src_shape, dim, index, reduce, include_self:
+        _reduce_src_grad(grad, self, src, result, src_shape, dim, index, reduce, include_self),
+)
+
+
+def _raise(message):
+    raise RuntimeError(message)
+
+
+# A gradient that exists but cannot be differentiated again (PyTorch's Error node).
+delayed_error = defop(
+    "Error",
+    forward=lambda self, message: self.copy(),
+    self=lambda grad, message: _raise(message),
+)
+
+
+# index_reduce is scatter_reduce with the 1-D index spread over source's shape along ``dim``;
+# ``index`` arrives spread.
+index_reduce = defop(
+    "IndexReduceBackward0", inputs="self source",
+    forward=_scatter_reduce,
+    self=lambda grad, self, source, result, dim, index, reduce, include_self: _reduce_self_grad(
+        grad, self, source, result, dim, index, reduce, include_self),
+    source=lambda grad, self, source, result, source_shape, dim, index, reduce, include_self:
+        _reduce_src_grad(grad, self, source, result, source_shape, dim, index, reduce,
+                         include_self),
+)
+
+
+# --- put ------------------------------------------------------------------------------------------
+def _put(self, source, index, accumulate):
+    out = xp.array(self)
+    flat = out.reshape(-1)
+    if accumulate:
+        xp.add.at(flat, index, source.reshape(-1))
+    else:
+        flat[index] = source.reshape(-1)
+    return flat.reshape(out.shape)
+
+
+# ``index`` arrives as non-negative flat positions, with source's shape.
+put = defop(
+    "PutBackward0", inputs="self source",
+    forward=_put,
+    self=lambda grad, source_shape, index, accumulate: grad if accumulate else put.on(
+        grad, F.zeros(source_shape, grad), index, False),
+    source=lambda grad, source_shape, index: take.on(grad, index).reshape(source_shape),
+)

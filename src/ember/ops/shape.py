@@ -365,3 +365,117 @@ def multi_output(name, count):
             row.node_class.num_outputs = count
         _MULTI_OUTPUT_ROWS[name, count] = row
     return row
+
+
+# --- writing a view's values into a copy: select/slice/diagonal_scatter ---------------------------
+# Each result is self with the region the view addresses replaced by src; self's gradient is the
+# incoming one with that region zeroed, src's is the incoming one read through the view.
+def _write_region(self, src, view):
+    out = xp.array(self)
+    view(out)[...] = src
+    return out
+
+
+select_scatter = defop(
+    "SelectScatterBackward0", inputs="self src",
+    forward=lambda self, src, dim, index: _write_region(
+        self, src, lambda a: a[_select_key(dim, index)]),
+    self=lambda grad, src_shape, dim, index: select_scatter.on(
+        grad, F.zeros(src_shape, grad), dim, index),
+    src=lambda grad, dim, index: select.on(grad, dim, index),
+)
+slice_scatter = defop(
+    "SliceScatterBackward0", inputs="self src",
+    forward=lambda self, src, dim, start, stop, step: _write_region(
+        self, src, lambda a: a[_slice_key(dim, start, stop, step)]),
+    self=lambda grad, src_shape, dim, start, stop, step: slice_scatter.on(
+        grad, F.zeros(src_shape, grad), dim, start, stop, step),
+    src=lambda grad, dim, start, stop, step: slice_op.on(grad, dim, start, stop, step),
+)
+diagonal_scatter = defop(
+    "DiagonalScatterBackward0", inputs="self src",
+    forward=lambda self, src, offset, dim1, dim2: _write_region(
+        self, src, lambda a: diagonal_view(a, offset, dim1, dim2)),
+    self=lambda grad, src_shape, offset, dim1, dim2: diagonal_scatter.on(
+        grad, F.zeros(src_shape, grad), offset, dim1, dim2),
+    src=lambda grad, offset, dim1, dim2: diagonal.on(grad, offset, dim1, dim2),
+)
+
+
+# --- as_strided: a view with explicit sizes and strides over the storage -----------------------
+def _storage_start(array):
+    """The NumPy array that owns ``array``'s memory, as a flat view in memory order."""
+    owner = array
+    while isinstance(owner.base, xp.ndarray):
+        owner = owner.base
+    return owner.ravel(order="K")
+
+
+def _strided(self, size, stride, offset):
+    """The view of ``self``'s memory that starts ``offset`` elements after self's first element
+    (``offset`` may be negative: the storage can begin before the input) with element strides
+    ``stride``. The public function has checked that it stays inside the storage."""
+    flat = _storage_start(self)
+    itemsize = self.itemsize
+    start = (self.__array_interface__["data"][0] - flat.__array_interface__["data"][0]) \
+        // itemsize + offset
+    return xp.lib.stride_tricks.as_strided(
+        flat[start:], tuple(size), tuple(s * itemsize for s in stride))
+
+
+def _positions_grad(grad, input_positions, result_positions, storage_size):
+    """The gradient of a strided read: add each result element's gradient into the storage
+    position it came from, then read the input's positions back out."""
+    from .indexing import index, index_backward
+
+    storage = index_backward.on(grad, (storage_size,), (result_positions,))
+    return index.on(storage, (input_positions,))
+
+
+# ``input_positions``/``result_positions``: where each element sits in the (row-major) storage.
+as_strided = defop(
+    "AsStridedBackward0", view=True,
+    forward=lambda self, size, stride, offset, input_positions, result_positions, storage_size:
+        _strided(self, size, stride, offset),
+    self=lambda grad, input_positions, result_positions, storage_size: _positions_grad(
+        grad, input_positions, result_positions, storage_size),
+)
+# The same read when the storage's memory is not laid out as PyTorch's would be: a copy.
+as_strided_copy = defop(
+    "AsStridedBackward0",
+    forward=lambda self, input_positions, result_positions, storage_size:
+        self.reshape(-1)[result_positions],
+    self=lambda grad, input_positions, result_positions, storage_size: _positions_grad(
+        grad, input_positions, result_positions, storage_size),
+)
+
+
+def _scatter_positions(self, src, positions):
+    out = xp.array(self)
+    out.reshape(-1)[positions] = src
+    return out
+
+
+# ``positions``: the flat positions in (a contiguous copy of) self that the strided view reads.
+as_strided_scatter = defop(
+    "AsStridedScatterBackward0", inputs="self src",
+    forward=lambda self, src, positions: _scatter_positions(self, src, positions),
+    self=lambda grad, src_shape, positions: as_strided_scatter.on(
+        grad, F.zeros(src_shape, grad), positions),
+    src=lambda grad, positions: _take_positions(grad, positions),
+)
+
+
+def _take_positions(grad, positions):
+    from .indexing import index
+
+    return index.on(grad.reshape(-1), (positions,))
+
+
+# narrow_copy: the same block as narrow, in new memory, under PyTorch's own node name.
+narrow_copy = defop(
+    "NarrowCopyBackward0",
+    forward=lambda self, dim, start, stop: self[_slice_key(dim, start, stop, 1)].copy(),
+    self=lambda grad, self_shape, dim, start, stop: slice_backward.on(
+        grad, self_shape, dim, start, stop, 1),
+)

@@ -10,3 +10,14 @@ __all__ = ["DataLoader", "default_collate", "default_convert", "Dataset", "Itera
            "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
+from .dataset import ChainDataset, StackDataset  # noqa: E402
+from .distributed import DistributedSampler  # noqa: E402
+
+
+def get_worker_info():
+    """Information about the current DataLoader worker process: always None, since ember's
+    DataLoader loads every batch in the main process (``num_workers`` is accepted, not used)."""
+    return None
+
+
+__all__ += ["ChainDataset", "StackDataset", "DistributedSampler", "get_worker_info"]

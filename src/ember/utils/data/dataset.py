@@ -153,3 +153,70 @@ def batch_getter(dataset):
         lookup = np.asarray(dataset.indices, dtype=np.int64)
         return lambda indices: inner(lookup[indices])
     return getattr(dataset, "_get_batch", None)
+
+
+class ChainDataset(IterableDataset):
+    """Several iterable datasets, streamed one after the other.
+
+    >>> from ember.utils.data import ChainDataset, IterableDataset
+    >>> class Count(IterableDataset):
+    ...     def __init__(self, n):
+    ...         self.n = n
+    ...     def __iter__(self):
+    ...         return iter(range(self.n))
+    >>> list(ChainDataset([Count(2), Count(3)]))
+    [0, 1, 0, 1, 2]
+    """
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def __iter__(self):
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from dataset
+
+    def __len__(self):
+        total = 0
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(dataset)
+        return total
+
+
+class StackDataset(Dataset):
+    """Samples made of the same index of several datasets: a tuple (datasets given by position)
+    or a dict (given by keyword).
+
+    >>> from ember.utils.data import StackDataset
+    >>> StackDataset([1, 2], [3, 4])[1]
+    (2, 4)
+    >>> StackDataset(image=[1, 2], label=[3, 4])[0]
+    {'image': 1, 'label': 3}
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        datasets = args or kwargs
+        sizes = [len(d) for d in (args or kwargs.values())]
+        if any(size != sizes[0] for size in sizes):
+            raise ValueError("Size mismatch between datasets")
+        self._length = sizes[0]
+        self.datasets = datasets
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {key: dataset[index] for key, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __getitems__(self, indices):
+        return [self[i] for i in indices]
+
+    def __len__(self):
+        return self._length
