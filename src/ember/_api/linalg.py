@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor
 from ..ops import linalg as L
 from . import public, tensor_arg
 from .reduction import vector_norm
@@ -286,7 +285,7 @@ def solve(A, B, *, left=True):
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """A vector norm (``ord`` a number, or None: the 2-norm of all elements) or, with a matrix
-    ``ord`` ('fro', 1, -1, inf, -inf), a matrix norm.
+    ``ord`` ('fro', 'nuc', 2, -2, 1, -1, inf, -inf), a matrix norm.
 
     >>> ember.linalg.norm(ember.tensor([[3., 4.]]))
     tensor(5.)
@@ -302,7 +301,8 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
-    """'fro' (the 2-norm of the entries), or the max column (1) / row (inf) absolute sum."""
+    """'fro' (the 2-norm of the entries), the max column (1) / row (inf) absolute sum, the
+    largest (2) or smallest (-2) singular value, or their sum ('nuc')."""
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
@@ -314,7 +314,13 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # no
         sums = A.abs().sum(d0, keepdim=True)
         out = sums.amax(d1, keepdim=True) if ord > 0 else sums.amin(d1, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
-    raise NotImplementedError(f"linalg.matrix_norm(ord={ord!r}) is not supported by ember yet")
+    if ord in (2, -2, "nuc"):
+        if not A.is_floating_point():
+            raise RuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor "
+                               f"as input. Got {A.dtype._legacy[:-6]}")
+        d0, d1 = (d % A.ndim for d in dim)
+        return singular_norm(A, ord, d0, d1, keepdim)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
 # --- composed products and distances (their graphs are the compositions) -------------------------
@@ -338,12 +344,9 @@ def cross(input, other, dim=None):  # noqa: A002
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
-    def rolled(t, order):  # the components in the order given, along dim
-        return t.index_select(dim, Tensor._make(np.array(order)))
+    from ..ops.decompositions import linalg_cross
 
-    first, second = [1, 2, 0], [2, 0, 1]
-    return rolled(input, first) * rolled(other, second) - rolled(input, second) * rolled(
-        other, first)
+    return linalg_cross(input, other, dim)
 
 
 @public()
@@ -396,3 +399,6 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002
     product = outer(vec1, vec2)
     product = product if alpha == 1 else product * alpha
     return product + (input if beta == 1 else input * beta) if beta != 0 else product
+
+
+from .decompositions import singular_norm  # noqa: E402  (registers the decompositions)

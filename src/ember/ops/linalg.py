@@ -257,12 +257,25 @@ class LinAlgError(RuntimeError):
     """A singular matrix: PyTorch's torch.linalg.LinAlgError (a RuntimeError)."""
 
 
-def _inv_forward(self):
+def _inv_forward(self, name="linalg.inv"):
+    """The inverse; a singular matrix raises PyTorch's error worded for ``name``, or with
+    ``name=None`` (inv_ex) gives the infinities and nans of the elimination."""
     try:
         return xp.linalg.inv(self)
     except xp.linalg.LinAlgError:
-        raise LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
-                          "be completed because the input matrix is singular.") from None
+        from .decompositions import lu_factor_arrays, lu_solve
+
+        packed, pivots, info = lu_factor_arrays(self)
+        if name is None:
+            eye = xp.broadcast_to(xp.eye(self.shape[-1], dtype=self.dtype), self.shape)
+            with xp.errstate(all="ignore"):
+                return lu_solve.forward(packed, eye, pivots, True, False)
+        flat = info.reshape(-1)
+        index = int(xp.argmax(flat != 0))
+        where = f"(Batch element {index}): " if info.ndim else ""
+        raise LinAlgError(f"{name}: {where}The diagonal element {flat[index]} is zero, the "
+                          "inversion could not be completed because the input matrix is "
+                          "singular.") from None
 
 
 inv = defop(
