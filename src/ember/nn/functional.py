@@ -25,6 +25,7 @@ from ..ops import activation as A
 from ..ops import linalg as L
 from ..ops import loss as Loss
 from ..ops import nn as N
+from ..ops import nn3d as N3
 from ..ops import shape as S
 from ._attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: F401
 
@@ -356,7 +357,8 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, n, name):  # n
             "actual input size")
     if n == 1:
         stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
-    out = N.convolution(input, weight, bias, stride, pads, dilation, groups)
+    row = N.convolution if n < 3 else N3.convolution  # (3-D: the N-d kernels of ops.nn3d)
+    out = row(input, weight, bias, stride, pads, dilation, groups)
     return out.squeeze(0) if unbatched else out
 
 
@@ -505,8 +507,9 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
                                   f"'{_name(input.dtype)}'")
     if bias is not None and bias.dtype != input.dtype:
         bias = bias.to(input.dtype)  # PyTorch's CPU kernel accepts it and keeps the input's type
-    out = N.conv_transpose(input, weight, bias, tuple(stride), tuple((p, p) for p in padding),
-                           tuple(output_padding), tuple(dilation), groups)
+    row = N.conv_transpose if n < 3 else N3.conv_transpose
+    out = row(input, weight, bias, tuple(stride), tuple((p, p) for p in padding),
+              tuple(output_padding), tuple(dilation), groups)
     return out.squeeze(0) if unbatched else out
 
 
@@ -1064,18 +1067,19 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims (after batch and channel) by ``size`` or ``scale_factor``:
     ``nearest``, ``nearest-exact``, or ``linear``/``bilinear``/``trilinear`` (separable, one
-    dim at a time). Composed from index selections and weights; PyTorch records one
-    Upsample* node."""
+    dim at a time), composed from index selections and weights (PyTorch records one Upsample*
+    node); ``bicubic`` (4-D, one UpsampleBicubic2D node) and ``area`` (adaptive average
+    pooling) are in ember.nn._layers_3d."""
     dims = input.ndim - 2
-    if mode not in ("nearest", "nearest-exact") and mode not in _LINEAR_MODES:
+    if mode not in ("nearest", "nearest-exact", "bicubic", "area") and mode not in _LINEAR_MODES:
         raise NotImplementedError(f"F.interpolate(mode={mode!r}) is not in ember yet")
-    if align_corners is not None and mode not in _LINEAR_MODES:
+    if align_corners is not None and mode not in _LINEAR_MODES and mode != "bicubic":
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != dims:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_MODES[mode] + 2}D input")
-    if not 1 <= dims <= 3:
+    if not 1 <= dims <= 3 or (mode == "bicubic" and dims != 2):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
                                   f"(got {input.ndim}D) for the modes: nearest | linear | "
                                   f"bilinear | bicubic | trilinear | area | nearest-exact "
@@ -1096,6 +1100,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         sizes = tuple(int(math.floor(inp * f)) for inp, f in zip(spatial, factors))
         scales = [inp / out if recompute_scale_factor else 1.0 / f
                   for inp, out, f in zip(spatial, sizes, factors)]
+    if mode in ("bicubic", "area"):
+        from ._layers_3d import resize
+
+        return resize(input, sizes, scales, mode, align_corners)
     out = input
     for k, (length, wanted, scale) in enumerate(zip(spatial, sizes, scales)):
         out = _resample(out, 2 + k, length, wanted, scale, mode, bool(align_corners))
@@ -1257,3 +1265,4 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,  
 
 
 from ._layers_more import *  # noqa: E402,F401,F403  (rms_norm, instance_norm, unfold, ...)
+from ._layers_3d import *  # noqa: E402,F401,F403  (conv3d, 3-D pooling, grid_sample, ...)

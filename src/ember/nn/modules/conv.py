@@ -182,3 +182,34 @@ class ConvTranspose2d(_ConvTransposeNd):
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size), self.groups,
                                   self.dilation)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C, D, H, W).
+
+    >>> import ember
+    >>> ember.nn.Conv3d(1, 4, 3, padding=1)(ember.ones(2, 1, 4, 4, 4)).shape
+    torch.Size([2, 4, 4, 4, 4])
+    """
+
+    _dims = 3
+
+    def forward(self, input):  # noqa: A002
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution over (N, C, D, H, W): upsamples by ``stride``.
+
+    >>> import ember
+    >>> ember.nn.ConvTranspose3d(2, 1, 2, stride=2)(ember.ones(1, 2, 2, 2, 2)).shape
+    torch.Size([1, 1, 4, 4, 4])
+    """
+
+    _dims = 3
+
+    def forward(self, input, output_size=None):  # noqa: A002
+        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self._output_padding(input, output_size), self.groups,
+                                  self.dilation)

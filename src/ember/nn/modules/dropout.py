@@ -1,4 +1,4 @@
-"""Dropout and Dropout2d: active only in training mode."""
+"""Dropout and Dropout1d/2d/3d: active only in training mode."""
 
 from __future__ import annotations
 
@@ -34,3 +34,10 @@ class Dropout2d(_DropoutNd):
 
     def forward(self, input):  # noqa: A002
         return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of (N, C, D, H, W) with probability p while training."""
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout3d(input, self.p, self.training, self.inplace)

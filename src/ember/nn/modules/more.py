@@ -1,5 +1,6 @@
-"""RMSNorm, InstanceNorm1d/2d, PixelShuffle/PixelUnshuffle, ChannelShuffle, Unfold/Fold, Bilinear,
-Softmax2d, LazyLinear, AdaptiveMaxPool1d/2d, MaxUnpool1d/2d and the multi-class margin losses."""
+"""RMSNorm, InstanceNorm1d/2d/3d, PixelShuffle/PixelUnshuffle, ChannelShuffle, Unfold/Fold,
+Bilinear, Softmax2d, LazyLinear, AdaptiveMaxPool1d/2d, MaxUnpool1d/2d and the multi-class margin
+losses."""
 
 from __future__ import annotations
 
@@ -99,6 +100,12 @@ class InstanceNorm2d(_InstanceNorm):
     """Instance norm over (N, C, H, W) or (C, H, W). >>> ember.nn.InstanceNorm2d(3)"""
 
     _spatial = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance norm over (N, C, D, H, W) or (C, D, H, W). >>> ember.nn.InstanceNorm3d(3)"""
+
+    _spatial = 3
 
 
 # --- rearranging --------------------------------------------------------------------------------

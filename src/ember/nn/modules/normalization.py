@@ -1,4 +1,4 @@
-"""BatchNorm1d/2d (running statistics, momentum, eval mode) and LayerNorm."""
+"""BatchNorm1d/2d/3d (running statistics, momentum, eval mode) and LayerNorm."""
 
 from __future__ import annotations
 
@@ -81,6 +81,12 @@ class BatchNorm2d(_BatchNorm):
     """Batch norm over (N, C, H, W). >>> ember.nn.BatchNorm2d(3)"""
 
     _expected = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch norm over (N, C, D, H, W). >>> ember.nn.BatchNorm3d(3)"""
+
+    _expected = (5,)
 
 
 class LayerNorm(Module):

@@ -1,4 +1,4 @@
-"""MaxPool2d, AvgPool2d, AdaptiveAvgPool2d."""
+"""Max, average and adaptive average pooling in 1, 2 and 3 dims, and AdaptiveMaxPool3d."""
 
 from __future__ import annotations
 
@@ -95,3 +95,40 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
 
     def forward(self, input):  # noqa: A002
         return F.adaptive_avg_pool1d(input, self.output_size)
+
+
+class MaxPool3d(MaxPool2d):
+    """Max over windows of (N, C, D, H, W). >>> ember.nn.MaxPool3d(2)"""
+
+    def forward(self, input):  # noqa: A002
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class AvgPool3d(AvgPool2d):
+    """Mean over windows of (N, C, D, H, W). >>> ember.nn.AvgPool3d(2)"""
+
+    def forward(self, input):  # noqa: A002
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """Average-pool (N, C, D, H, W) to ``output_size``. >>> ember.nn.AdaptiveAvgPool3d(1)"""
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool3d(Module):
+    """Max-pool (N, C, D, H, W) to ``output_size``. >>> ember.nn.AdaptiveMaxPool3d(2)"""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
