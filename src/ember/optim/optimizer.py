@@ -207,6 +207,22 @@ def _check_value(value, low, message):
         raise ValueError(message.format(value))
 
 
+def _check_adam_like(eps, betas, weight_decay):
+    """The checks Adam and its relatives share, with PyTorch's errors, in PyTorch's order."""
+    _check_nonnegative(epsilon=eps)
+    for i, beta in enumerate(betas[:2]):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    _check_nonnegative(weight_decay=weight_decay)
+
+
+def _check_nonnegative(**values):
+    """PyTorch's ``Invalid <name> value: <value>`` for the first hyper-parameter below zero."""
+    for name, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {name} value: {value}")
+
+
 def _check_lr(lr):
     if isinstance(lr, Tensor):
         lr = lr.item()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr
+from .optimizer import Optimizer, _check_lr, _check_nonnegative
 
 
 class RMSprop(Optimizer):
@@ -27,12 +27,7 @@ class RMSprop(Optimizer):
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(epsilon=eps, momentum=momentum, weight_decay=weight_decay)
         if not 0.0 <= alpha:
             raise ValueError(f"Invalid alpha value: {alpha}")
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
