@@ -221,34 +221,6 @@ def _bias_grad(grad):
     return sum_dims(grad, (0,) + tuple(range(2, grad.ndim)))
 
 
-convolution = defop(
-    "ConvolutionBackward0", inputs="input weight bias",
-    forward=_conv_forward,
-    input=lambda grad, weight, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
-        grad, weight, input_shape, stride, padding, dilation, groups),
-    weight=lambda grad, input, weight_shape, stride, padding, dilation, groups:  # noqa: A002
-    conv_weight_grad.on(grad, input, weight_shape, stride, padding, dilation, groups),
-    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
-)
-# The two backward kernels are bilinear; their derivatives are the other two kernels.
-conv_input_grad = defop(
-    "ConvolutionBackwardBackward0", inputs="grad weight",
-    forward=_conv_input_grad,
-    grad=lambda gg, weight, stride, padding, dilation, groups: convolution.on(
-        gg, weight, None, stride, padding, dilation, groups),
-    weight=lambda gg, grad, weight_shape, stride, padding, dilation, groups:
-    conv_weight_grad.on(grad, gg, weight_shape, stride, padding, dilation, groups),
-)
-conv_weight_grad = defop(
-    "ConvolutionBackwardBackward1", inputs="grad input",
-    forward=_conv_weight_grad,
-    grad=lambda gg, input, stride, padding, dilation, groups: convolution.on(  # noqa: A002
-        input, gg, None, stride, padding, dilation, groups),
-    input=lambda gg, grad, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
-        grad, gg, input_shape, stride, padding, dilation, groups),
-)
-
-
 # --- transposed convolution ---------------------------------------------------------------------
 # A transposed convolution with weight (C_in, C_out / groups, kh, kw) is the input gradient of the
 # convolution that maps its output back to its input with the same weight, so the three kernels
@@ -257,17 +229,22 @@ conv_weight_grad = defop(
 # ``output_padding`` lengthens the output at the bottom and right. ``_conv_input_grad`` takes an
 # input shape longer than its windows reach as it is (the positions past them get only zeros),
 # and the derivatives leave out the positions that no window of the forward reaches.
-def _conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups):  # noqa: A002
-    n = input.ndim - 2
-    sizes = tuple((size - 1) * s - before - after + d * (k - 1) + extra + 1
-                  for size, k, s, (before, after), extra, d in zip(
-                      input.shape[2:], weight.shape[2:], stride[-n:], padding[-n:],
-                      output_padding[-n:], dilation[-n:]))
-    shape = (input.shape[0], weight.shape[1] * groups) + sizes
-    out = _conv_input_grad(input, weight, shape, stride, padding, dilation, groups)
-    if bias is not None:
-        out += bias.reshape((-1,) + (1,) * n)
-    return out
+def _transposed(input_grad):
+    """The forward of a transposed convolution over a family's input-gradient kernel."""
+
+    def conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups):  # noqa: A002
+        n = input.ndim - 2
+        sizes = tuple((size - 1) * s - before - after + d * (k - 1) + extra + 1
+                      for size, k, s, (before, after), extra, d in zip(
+                          input.shape[2:], weight.shape[2:], stride[-n:], padding[-n:],
+                          output_padding[-n:], dilation[-n:]))
+        shape = (input.shape[0], weight.shape[1] * groups) + sizes
+        out = input_grad(input, weight, shape, stride, padding, dilation, groups)
+        if bias is not None:
+            out += bias.reshape((-1,) + (1,) * n)
+        return out
+
+    return conv_transpose
 
 
 def _adjoint_padding(stride, padding, output_padding):
@@ -290,19 +267,61 @@ def _adjoint_input(grad, stride, padding, output_padding):
                                for size, end in zip(grad.shape[2:], ends[-n:]))]
 
 
-conv_transpose = defop(
-    # PyTorch names this node ConvolutionBackward0 too: one convolution op, transposed or not.
-    "ConvolutionBackward0", inputs="input weight bias",
-    forward=_conv_transpose,
-    input=lambda grad, weight, stride, padding, output_padding, dilation, groups: convolution.on(
-        _adjoint_input(grad, stride, padding, output_padding), weight, None, stride,
-        _adjoint_padding(stride, padding, output_padding), dilation, groups),
-    weight=lambda grad, input, weight_shape, stride, padding, output_padding, dilation,  # noqa: A002
-    groups: conv_weight_grad.on(
-        input, _adjoint_input(grad, stride, padding, output_padding), weight_shape, stride,
-        _adjoint_padding(stride, padding, output_padding), dilation, groups),
-    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
-)
+def convolution_rows(forward, input_grad, weight_grad):
+    """Declare one family of convolution rows over its three kernels: the convolution, its two
+    backward kernels, and the transposed convolution. Each derivative is another row of the
+    family, so the wiring below is written once and every order of derivative follows; the 1-D
+    and 2-D kernels here and the N-d kernels of :mod:`ember.ops.nn3d` both declare through it.
+
+    ``forward(input, weight, bias, stride, padding, dilation, groups)``, ``input_grad(grad,
+    weight, input_shape, ...)`` and ``weight_grad(grad, input, weight_shape, ...)`` work on
+    arrays; padding is one (before, after) pair per spatial dim.
+    """
+    convolution = defop(
+        "ConvolutionBackward0", inputs="input weight bias",
+        forward=forward,
+        input=lambda grad, weight, input_shape, stride, padding, dilation, groups:
+        conv_input_grad.on(grad, weight, input_shape, stride, padding, dilation, groups),
+        weight=lambda grad, input, weight_shape, stride, padding, dilation, groups:  # noqa: A002
+        conv_weight_grad.on(grad, input, weight_shape, stride, padding, dilation, groups),
+        bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
+    )
+    # The two backward kernels are bilinear; their derivatives are the other two kernels.
+    conv_input_grad = defop(
+        "ConvolutionBackwardBackward0", inputs="grad weight",
+        forward=input_grad,
+        grad=lambda gg, weight, stride, padding, dilation, groups: convolution.on(
+            gg, weight, None, stride, padding, dilation, groups),
+        weight=lambda gg, grad, weight_shape, stride, padding, dilation, groups:
+        conv_weight_grad.on(grad, gg, weight_shape, stride, padding, dilation, groups),
+    )
+    conv_weight_grad = defop(
+        "ConvolutionBackwardBackward1", inputs="grad input",
+        forward=weight_grad,
+        grad=lambda gg, input, stride, padding, dilation, groups: convolution.on(  # noqa: A002
+            input, gg, None, stride, padding, dilation, groups),
+        input=lambda gg, grad, input_shape, stride, padding, dilation, groups:
+        conv_input_grad.on(grad, gg, input_shape, stride, padding, dilation, groups),
+    )
+    conv_transpose = defop(
+        # PyTorch names this node ConvolutionBackward0 too: one convolution op, transposed or not.
+        "ConvolutionBackward0", inputs="input weight bias",
+        forward=_transposed(input_grad),
+        input=lambda grad, weight, stride, padding, output_padding, dilation, groups:
+        convolution.on(_adjoint_input(grad, stride, padding, output_padding), weight, None,
+                       stride, _adjoint_padding(stride, padding, output_padding), dilation,
+                       groups),
+        weight=lambda grad, input, weight_shape, stride, padding, output_padding, dilation,  # noqa: A002
+        groups: conv_weight_grad.on(
+            input, _adjoint_input(grad, stride, padding, output_padding), weight_shape, stride,
+            _adjoint_padding(stride, padding, output_padding), dilation, groups),
+        bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
+    )
+    return convolution, conv_input_grad, conv_weight_grad, conv_transpose
+
+
+convolution, conv_input_grad, conv_weight_grad, conv_transpose = convolution_rows(
+    _conv_forward, _conv_input_grad, _conv_weight_grad)
 
 
 # --- padding ------------------------------------------------------------------------------------

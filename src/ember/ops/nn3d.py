@@ -19,9 +19,7 @@ from .._tensor import Tensor
 from ..backend import xp
 from . import formula as F
 from .activation import constant
-from .nn import (
-    _adjoint_input, _adjoint_padding, _bias_grad, _group_slices, connected, sum_dims,
-)
+from .nn import _group_slices, connected, convolution_rows, sum_dims
 from .op import defop
 
 
@@ -114,61 +112,8 @@ def _conv_weight_grad(grad, input, weight_shape, stride, padding, dilation, grou
     return out.reshape(weight_shape)
 
 
-convolution = defop(
-    "ConvolutionBackward0", inputs="input weight bias",
-    forward=_conv_forward,
-    input=lambda grad, weight, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
-        grad, weight, input_shape, stride, padding, dilation, groups),
-    weight=lambda grad, input, weight_shape, stride, padding, dilation, groups:  # noqa: A002
-    conv_weight_grad.on(grad, input, weight_shape, stride, padding, dilation, groups),
-    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
-)
-# The two backward kernels are bilinear; their derivatives are the other two kernels.
-conv_input_grad = defop(
-    "ConvolutionBackwardBackward0", inputs="grad weight",
-    forward=_conv_input_grad,
-    grad=lambda gg, weight, stride, padding, dilation, groups: convolution.on(
-        gg, weight, None, stride, padding, dilation, groups),
-    weight=lambda gg, grad, weight_shape, stride, padding, dilation, groups:
-    conv_weight_grad.on(grad, gg, weight_shape, stride, padding, dilation, groups),
-)
-conv_weight_grad = defop(
-    "ConvolutionBackwardBackward1", inputs="grad input",
-    forward=_conv_weight_grad,
-    grad=lambda gg, input, stride, padding, dilation, groups: convolution.on(  # noqa: A002
-        input, gg, None, stride, padding, dilation, groups),
-    input=lambda gg, grad, input_shape, stride, padding, dilation, groups: conv_input_grad.on(
-        grad, gg, input_shape, stride, padding, dilation, groups),
-)
-
-
-# A transposed convolution is the input gradient of the convolution with the same weight (see
-# ember.ops.nn, which does the same for 1-D and 2-D).
-def _conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups):  # noqa: A002
-    sizes = tuple((size - 1) * s - before - after + d * (k - 1) + extra + 1
-                  for size, k, s, (before, after), extra, d in zip(
-                      input.shape[2:], weight.shape[2:], stride, padding, output_padding,
-                      dilation))
-    shape = (input.shape[0], weight.shape[1] * groups) + sizes
-    out = _conv_input_grad(input, weight, shape, stride, padding, dilation, groups)
-    if bias is not None:
-        out += bias.reshape((-1,) + (1,) * len(sizes))
-    return out
-
-
-conv_transpose = defop(
-    # PyTorch names this node ConvolutionBackward0 too: one convolution op, transposed or not.
-    "ConvolutionBackward0", inputs="input weight bias",
-    forward=_conv_transpose,
-    input=lambda grad, weight, stride, padding, output_padding, dilation, groups: convolution.on(
-        _adjoint_input(grad, stride, padding, output_padding), weight, None, stride,
-        _adjoint_padding(stride, padding, output_padding), dilation, groups),
-    weight=lambda grad, input, weight_shape, stride, padding, output_padding, dilation,  # noqa: A002
-    groups: conv_weight_grad.on(
-        input, _adjoint_input(grad, stride, padding, output_padding), weight_shape, stride,
-        _adjoint_padding(stride, padding, output_padding), dilation, groups),
-    bias=lambda grad, input: connected(_bias_grad(grad), input),  # noqa: A002
-)
+convolution, conv_input_grad, conv_weight_grad, conv_transpose = convolution_rows(
+    _conv_forward, _conv_input_grad, _conv_weight_grad)
 
 
 # --- max pooling --------------------------------------------------------------------------------
