@@ -183,3 +183,18 @@ ERRORS = [
 @pytest.mark.parametrize("fn,exception,message", ERRORS, ids=[e[2][:40] for e in ERRORS])
 def test_errors(fn, exception, message):
     expect_error(fn, exception, message)
+
+
+def test_xlogy_gradients_at_zero_match_torch():
+    # PyTorch 2.13: d/dx xlogy(x, y) is log(y), also at x = 0, except 0 where x = 0 and y <= 0.
+    torch = require_torch()
+    xs = [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.0, -1.0]
+    ys = [2.0, 0.5, 0.0, -1.0, 0.0, float("inf"), 3.0, 0.5]
+    grads = {}
+    for lib in (ember, torch):
+        x = lib.tensor(xs, dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(ys, dtype=lib.float64, requires_grad=True)
+        lib.xlogy(x, y).sum().backward()
+        grads[lib.__name__] = (x.grad.numpy(), y.grad.numpy())
+    for mine, theirs in zip(grads["ember"], grads["torch"]):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12)

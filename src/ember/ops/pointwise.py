@@ -268,11 +268,16 @@ def _xlogy(self, other):
 xlogy = defop(
     "XlogyBackward0", inputs="self other", promote="float", broadcast=True,
     forward=_xlogy,
-    # (PyTorch's formulas: grad * xlogy(self != 0, other) and grad * self / other)
-    self=lambda grad, self, other: grad * xlogy.on(
-        (F.detached(self) != 0).astype(F.detached(other).dtype), other),
+    # (PyTorch 2.13's formulas: log(other), but 0 where self is 0 and other <= 0; and
+    # grad * self / other)
+    self=lambda grad, self, other: grad * _xlogy_self_grad(self, other),
     other=lambda grad, self, other: grad * self / other,
 )
+
+
+def _xlogy_self_grad(self, other):
+    dropped = (F.detached(self) == 0) & (F.detached(other) <= 0)
+    return F.where(dropped, 0.0, log.on(F.where(dropped, 1.0, other)))
 
 
 def _sinc_grad(grad, self):
