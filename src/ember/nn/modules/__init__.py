@@ -14,6 +14,10 @@ from .conv import (  # noqa: F401
 )
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
+from .extra import (  # noqa: F401
+    AlphaDropout, CTCLoss, EmbeddingBag, FeatureAlphaDropout, LocalResponseNorm, LPPool1d, LPPool2d,
+    RReLU,
+)
 from .linear import Flatten, Identity, Linear, Unflatten  # noqa: F401
 from .loss import (  # noqa: F401
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, GaussianNLLLoss,
