@@ -1,7 +1,7 @@
 """nn.utils: gradient clipping, flat parameter vectors, weight and spectral normalisation,
-parametrizations, batch-norm fusion and stateless module calls."""
+parametrizations, batch-norm fusion, stateless module calls and packed sequences (``rnn``)."""
 
-from . import parametrizations, parametrize, stateless  # noqa: F401
+from . import parametrizations, parametrize, rnn, stateless  # noqa: F401
 from .clip_grad import (  # noqa: F401
     clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm,
 )
