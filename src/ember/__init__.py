@@ -46,3 +46,14 @@ from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import viz  # noqa: E402,F401
 from . import func  # noqa: E402,F401
+from ._utilities import (  # noqa: E402,F401
+    are_deterministic_algorithms_enabled, compile, finfo, get_float32_matmul_precision,
+    get_num_interop_threads, get_num_threads, iinfo, is_deterministic_algorithms_warn_only_enabled,
+    is_storage, set_float32_matmul_precision, set_num_interop_threads, set_num_threads, typename,
+    use_deterministic_algorithms,
+)
+from ._utilities import INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS  # noqa: E402
+
+globals().update({name: fn for name, fn in _INPLACE_FUNCTIONS.items() if name not in globals()})
+from . import amp, backends, cuda, special, testing  # noqa: E402,F401
+from .amp import autocast, is_autocast_enabled  # noqa: E402,F401

@@ -86,9 +86,23 @@ class device:
 _CPU = device("cpu")
 
 
+NOT_COMPILED_WITH_CUDA = "Torch not compiled with CUDA enabled"
+# Accelerators PyTorch knows but a CPU-only build lacks: it names them in its error.
+_UNLINKED_DEVICES = frozenset({"mps", "xla", "xpu", "hpu", "mtia", "ipu", "vulkan", "hip"})
+
+
 def _check_device(dev):
-    if dev is not None and device(dev).type != "cpu":
-        raise RuntimeError(f"ember computes on the CPU only; device {dev!r} is not available")
+    if dev is None:
+        return
+    kind = device(dev).type
+    if kind == "cpu":
+        return
+    # ember answers as a CPU-only PyTorch build does.
+    if kind == "cuda":
+        raise AssertionError(NOT_COMPILED_WITH_CUDA)
+    if kind in _UNLINKED_DEVICES:
+        raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+    raise RuntimeError(f"ember computes on the CPU only; device {dev!r} is not available")
 
 
 def _shape_args(args, name="shape"):
