@@ -14,10 +14,6 @@ from .dataset import ChainDataset, StackDataset  # noqa: E402
 from .distributed import DistributedSampler  # noqa: E402
 
 
-def get_worker_info():
-    """Information about the current DataLoader worker process: always None, since ember's
-    DataLoader loads every batch in the main process (``num_workers`` is accepted, not used)."""
-    return None
-
+from ._worker import get_worker_info  # noqa: E402
 
 __all__ += ["ChainDataset", "StackDataset", "DistributedSampler", "get_worker_info"]
