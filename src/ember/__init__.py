@@ -46,6 +46,7 @@ from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import viz  # noqa: E402,F401
 from . import func  # noqa: E402,F401
+from . import distributions  # noqa: E402,F401
 from ._utilities import (  # noqa: E402,F401
     are_deterministic_algorithms_enabled, compile, finfo, get_float32_matmul_precision,
     get_num_interop_threads, get_num_threads, iinfo, is_deterministic_algorithms_warn_only_enabled,
