@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtype
-from .._creation import tensor, zeros_like
+from .._creation import zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_lr, _check_nonnegative
 
@@ -33,6 +32,10 @@ class Adadelta(Optimizer):
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["square_avg"] = zeros_like(p)
+        state["acc_delta"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -40,18 +43,7 @@ class Adadelta(Optimizer):
             for group in self.param_groups:
                 lr, rho, eps = group["lr"], group["rho"], group["eps"]
                 weight_decay = group["weight_decay"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["square_avg"] = zeros_like(p)
-                        state["acc_delta"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     if weight_decay != 0:
                         grad = grad.add(p, alpha=weight_decay)
                     square_avg, acc_delta = state["square_avg"], state["acc_delta"]

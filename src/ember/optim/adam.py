@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..autograd.grad_mode import no_grad
-from .._creation import tensor, zeros_like
-from .. import _dtype
+from .._creation import zeros_like
 from .optimizer import Optimizer, _check_adam_like, _check_lr
 from .._api.pointwise import maximum
 
@@ -37,6 +36,12 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["exp_avg"] = zeros_like(p)
+        state["exp_avg_sq"] = zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -45,22 +50,7 @@ class Adam(Optimizer):
                 beta1, beta2 = group["betas"]
                 lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
                 amsgrad, decoupled = group["amsgrad"], group["decoupled_weight_decay"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        # 'step' is a float32 0-dim tensor, as PyTorch keeps it.
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["exp_avg"] = zeros_like(p)
-                        state["exp_avg_sq"] = zeros_like(p)
-                        if amsgrad:
-                            state["max_exp_avg_sq"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    step_t = state["step"]
-                    step_t += 1
+                for p, grad, state in self._updates(group):
                     if weight_decay != 0:
                         if decoupled:
                             p.mul_(1 - lr * weight_decay)
@@ -69,7 +59,7 @@ class Adam(Optimizer):
                     exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                     exp_avg.lerp_(grad, 1 - beta1)
                     exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                    step = step_t.item()
+                    step = state["step"].item()
                     bias_correction1 = 1 - beta1 ** step
                     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                     if amsgrad:

@@ -33,6 +33,11 @@ class ASGD(Optimizer):
                         capturable=capturable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["eta"] = tensor(float(group["lr"]), dtype=_dtype.float32)
+        state["mu"] = ones((), dtype=_dtype.float32)
+        state["ax"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -40,19 +45,7 @@ class ASGD(Optimizer):
             for group in self.param_groups:
                 lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
                 weight_decay = group["weight_decay"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["eta"] = tensor(float(lr), dtype=_dtype.float32)
-                        state["mu"] = ones((), dtype=_dtype.float32)
-                        state["ax"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     step = state["step"].item()
                     if weight_decay != 0:
                         grad = grad.add(p, alpha=weight_decay)

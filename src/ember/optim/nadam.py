@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import _dtype
-from .._creation import ones, tensor, zeros_like
+from .._creation import ones, zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_adam_like, _check_lr
 
@@ -38,6 +38,13 @@ class NAdam(Optimizer):
                         foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        # PyTorch keeps the running product of the mu_t as a float32 scalar
+        # tensor, so it is rounded to float32 after every step.
+        state["mu_product"] = ones((), dtype=_dtype.float32)
+        state["exp_avg"] = zeros_like(p)
+        state["exp_avg_sq"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -46,21 +53,7 @@ class NAdam(Optimizer):
                 beta1, beta2 = group["betas"]
                 lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
                 momentum_decay = group["momentum_decay"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        # PyTorch keeps the running product of the mu_t as a float32 scalar
-                        # tensor, so it is rounded to float32 after every step.
-                        state["mu_product"] = ones((), dtype=_dtype.float32)
-                        state["exp_avg"] = zeros_like(p)
-                        state["exp_avg_sq"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     step = state["step"].item()
                     bias_correction2 = 1 - beta2 ** step
                     if weight_decay != 0:

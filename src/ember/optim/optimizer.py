@@ -12,6 +12,8 @@ import warnings
 from collections import defaultdict
 from itertools import chain
 
+from .._creation import tensor
+from .._dtype import float32
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
 
@@ -134,6 +136,27 @@ class Optimizer:
 
     def step(self, closure=None):
         raise NotImplementedError
+
+    def _updates(self, group):
+        """``(parameter, gradient, state)`` for each parameter of ``group`` with a gradient, as
+        PyTorch's optimizers walk them: the state made on first use (``step``, a float32 0-d
+        tensor as PyTorch keeps it, then :meth:`_new_state`), the gradient negated under
+        ``maximize``, and ``step`` counted before the update."""
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = self.state[p]
+            if not state:
+                state["step"] = tensor(0.0, dtype=float32)
+                self._new_state(group, p, state)
+            if group["maximize"]:
+                grad = -grad
+            state["step"] += 1
+            yield p, grad, state
+
+    def _new_state(self, group, p, state):
+        """Fill a parameter's state on its first update (the optimizer's buffers)."""
 
     def _closure_loss(self, closure):
         if closure is None:

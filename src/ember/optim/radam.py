@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtype
-from .._creation import tensor, zeros_like
+from .._creation import zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_adam_like, _check_lr
 
@@ -38,6 +37,10 @@ class RAdam(Optimizer):
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["exp_avg"] = zeros_like(p)
+        state["exp_avg_sq"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -46,18 +49,7 @@ class RAdam(Optimizer):
                 beta1, beta2 = group["betas"]
                 lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
                 rho_inf = 2 / (1 - beta2) - 1
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["exp_avg"] = zeros_like(p)
-                        state["exp_avg_sq"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     step = state["step"].item()
                     if weight_decay != 0:
                         if group["decoupled_weight_decay"]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtype
-from .._creation import tensor, zeros_like
+from .._creation import zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_lr, _check_nonnegative
 
@@ -35,6 +34,13 @@ class RMSprop(Optimizer):
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["square_avg"] = zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_like(p)
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -42,21 +48,7 @@ class RMSprop(Optimizer):
             for group in self.param_groups:
                 lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
                 weight_decay, momentum = group["weight_decay"], group["momentum"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["square_avg"] = zeros_like(p)
-                        if momentum > 0:
-                            state["momentum_buffer"] = zeros_like(p)
-                        if group["centered"]:
-                            state["grad_avg"] = zeros_like(p)
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     if weight_decay != 0:
                         grad = grad.add(p, alpha=weight_decay)
                     square_avg = state["square_avg"].mul_(alpha).addcmul_(grad, grad,

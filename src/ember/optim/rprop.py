@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtype
-from .._creation import full_like, tensor, zeros_like
+from .._creation import full_like, zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_lr
 
@@ -32,6 +31,10 @@ class Rprop(Optimizer):
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    def _new_state(self, group, p, state):
+        state["prev"] = zeros_like(p)
+        state["step_size"] = full_like(p, group["lr"])
+
     def step(self, closure=None):
         """Perform one update; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._closure_loss(closure)
@@ -39,18 +42,7 @@ class Rprop(Optimizer):
             for group in self.param_groups:
                 etaminus, etaplus = group["etas"]
                 step_size_min, step_size_max = group["step_sizes"]
-                for p in group["params"]:
-                    grad = p.grad
-                    if grad is None:
-                        continue
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = tensor(0.0, dtype=_dtype.float32)
-                        state["prev"] = zeros_like(p)
-                        state["step_size"] = full_like(grad, group["lr"])
-                    if group["maximize"]:
-                        grad = -grad
-                    state["step"] += 1
+                for p, grad, state in self._updates(group):
                     prev, step_size = state["prev"], state["step_size"]
                     agreement = grad.mul(prev).sign()
                     flipped = agreement < 0
