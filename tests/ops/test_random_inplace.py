@@ -739,3 +739,12 @@ def test_apply_like_torch():
         assert lib.tensor([1.0]).apply_(lambda v: lib.tensor(3.0)).tolist() == [3.0]
         with pytest.raises(ZeroDivisionError):
             lib.tensor([1.0]).apply_(lambda v: 1 / 0)
+
+
+def test_poisson_of_a_zero_dim_rate():
+    torch = require_torch()
+    ember.manual_seed(0)
+    sample = ember.poisson(ember.tensor(3.0))
+    expected = torch.poisson(torch.tensor(3.0))
+    assert sample.shape == expected.shape and sample.dtype is ember.float32
+    assert float(sample) >= 0 and float(sample) == int(float(sample))

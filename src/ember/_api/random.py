@@ -499,7 +499,8 @@ def poisson(input, generator=None):  # noqa: A002
     # NumPy's sampler refuses rates past about 1e19; there the normal approximation is exact to
     # far better than float precision, and an infinite rate gives inf.
     large = rates > 1e15
-    sample = rng.poisson(np.where(large, 0.0, rates)).astype(np.float64)
+    # (asarray: for a 0-d rate NumPy's sampler returns a Python int)
+    sample = np.asarray(rng.poisson(np.where(large, 0.0, rates)), dtype=np.float64)
     if large.any():
         big = rates[large]
         with np.errstate(invalid="ignore"):
