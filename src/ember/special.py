@@ -7,8 +7,11 @@ ops, so their gradients (and second derivatives) come from the ops they use; the
 accuracy in a tail compute in float64 and round once at the end. ``ndtri`` refines its value by
 Newton steps and carries PyTorch's derivative ``sqrt(2 pi) exp(ndtri(p)**2 / 2)``.
 
-Not here: zeta, gammainc/gammaincc, the Bessel J/Y/K families, airy_ai, the orthogonal
-polynomials and spherical_bessel_j0.
+``zeta``, ``gammainc``/``gammaincc``, the Bessel J/Y/K families, ``spherical_bessel_j0``,
+``airy_ai`` and the orthogonal polynomials are rows of ember/ops/special_rows.py (NumPy kernels
+in ember/ops/gamma.py, bessel.py and polynomials.py). As in PyTorch, zeta and the incomplete
+gamma functions are differentiable in their second argument only, and the Bessel, Airy and
+polynomial functions not at all.
 
 >>> import ember as torch
 >>> torch.special.ndtr(torch.tensor([0., 1.]))
@@ -29,11 +32,20 @@ from .autograd.function import BackwardCFunction, Function
 from .autograd.grad_mode import no_grad
 from .ops import extra as _extra_ops
 from .ops import gamma as _gamma
+from .ops import special_rows as _rows
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1",
-           "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr", "log_softmax", "logit",
-           "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",
-           "softmax", "xlog1py", "xlogy"]
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1",
+           "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+           "chebyshev_polynomial_w", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
+           "expit", "expm1", "gammainc", "gammaincc", "gammaln", "hermite_polynomial_h",
+           "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
+           "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp",
+           "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0",
+           "modified_bessel_k1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round",
+           "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+           "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax",
+           "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
 
 _abs, _clamp, _erfc, _exp, _log, _log1p, _sgn, _where = (
     _FUNCTIONS[name] for name in ("abs", "clamp", "erfc", "exp", "log", "log1p", "sgn", "where"))
@@ -308,3 +320,221 @@ def i1e(input):  # noqa: A002
     tensor([ 0.0000,  0.2079, -0.0126])
     """
     return _in_float64(lambda x: _scaled_bessel(x, 1, _extra_ops.i1), input, "special_i1e")
+
+
+# --- zeta and the incomplete gamma functions -----------------------------------------------------
+def _invalid_combination(name, first, second, x="input", other="other"):
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got "
+        f"({type(first).__name__}, {type(second).__name__}), but expected one of:\n"
+        f" * (Tensor {x}, Tensor {other}, *, Tensor out = None)\n"
+        f" * (Number {'self' if x == 'input' else x}, Tensor {other}, *, Tensor out = None)\n"
+        f" * (Tensor {x}, Number {other}, *, Tensor out = None)\n")
+
+
+def zeta(input, other):  # noqa: A002
+    """The Hurwitz zeta function ``sum_k (other + k) ** -input``; either argument may be a
+    number. Differentiable in ``other`` only (as PyTorch).
+
+    >>> ember.special.zeta(ember.tensor([2., 4.]), 1.)
+    tensor([1.6449, 1.0823])
+    """
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise _invalid_combination("special_zeta", input, other)
+    return _rows.zeta(input, other)
+
+
+def gammainc(input, other):  # noqa: A002
+    """The regularized lower incomplete gamma function ``P(input, other)`` (``ember.igamma``).
+
+    >>> ember.special.gammainc(ember.tensor([1., 2.]), ember.tensor([1., 1.]))
+    tensor([0.6321, 0.2642])
+    """
+    _tensor_arg(input, "special_gammainc")
+    if not isinstance(other, Tensor):
+        raise TypeError("special_gammainc(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return _FUNCTIONS["igamma"](input, other)
+
+
+def gammaincc(input, other):  # noqa: A002
+    """The regularized upper incomplete gamma function ``Q(input, other)`` (``ember.igammac``).
+
+    >>> ember.special.gammaincc(ember.tensor([1., 2.]), ember.tensor([1., 1.]))
+    tensor([0.3679, 0.7358])
+    """
+    _tensor_arg(input, "special_gammaincc")
+    if not isinstance(other, Tensor):
+        raise TypeError("special_gammaincc(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return _FUNCTIONS["igammac"](input, other)
+
+
+# --- Bessel and Airy functions -------------------------------------------------------------------
+# (PyTorch names the argument ``x`` for these four, ``input`` for the others)
+_NAMED_X = ("scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0",
+            "airy_ai")
+
+
+def _bessel_function(name, doc):
+    row = getattr(_rows, name)
+    argument = "x" if name in _NAMED_X else "input"
+
+    def fn(input):  # noqa: A002
+        if not isinstance(input, Tensor):
+            raise TypeError(f"special_{name}(): argument '{argument}' (position 1) must be "
+                            f"Tensor, not {type(input).__name__}")
+        return row(input)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+bessel_j0 = _bessel_function("bessel_j0", """The Bessel function of the first kind, order 0.
+
+    >>> ember.special.bessel_j0(ember.tensor([0., 2.]))
+    tensor([1.0000, 0.2239])
+    """)
+bessel_j1 = _bessel_function("bessel_j1", """The Bessel function of the first kind, order 1.
+
+    >>> ember.special.bessel_j1(ember.tensor([0., 2.]))
+    tensor([0.0000, 0.5767])
+    """)
+bessel_y0 = _bessel_function("bessel_y0", """The Bessel function of the second kind, order 0
+    (-inf at 0, NaN for negative x).
+
+    >>> ember.special.bessel_y0(ember.tensor([2.]))
+    tensor([0.5104])
+    """)
+bessel_y1 = _bessel_function("bessel_y1", """The Bessel function of the second kind, order 1
+    (-inf at 0, NaN for negative x).
+
+    >>> ember.special.bessel_y1(ember.tensor([2.]))
+    tensor([-0.1070])
+    """)
+modified_bessel_i0 = _bessel_function("modified_bessel_i0", """The modified Bessel function of
+    the first kind, order 0.
+
+    >>> ember.special.modified_bessel_i0(ember.tensor([0., 1.]))
+    tensor([1.0000, 1.2661])
+    """)
+modified_bessel_i1 = _bessel_function("modified_bessel_i1", """The modified Bessel function of
+    the first kind, order 1.
+
+    >>> ember.special.modified_bessel_i1(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.5652])
+    """)
+modified_bessel_k0 = _bessel_function("modified_bessel_k0", """The modified Bessel function of
+    the second kind, order 0 (inf at 0, NaN for negative x).
+
+    >>> ember.special.modified_bessel_k0(ember.tensor([1.]))
+    tensor([0.4210])
+    """)
+modified_bessel_k1 = _bessel_function("modified_bessel_k1", """The modified Bessel function of
+    the second kind, order 1 (inf at 0, NaN for negative x).
+
+    >>> ember.special.modified_bessel_k1(ember.tensor([1.]))
+    tensor([0.6019])
+    """)
+scaled_modified_bessel_k0 = _bessel_function("scaled_modified_bessel_k0", """``exp(x) * K0(x)``,
+    finite for large x.
+
+    >>> ember.special.scaled_modified_bessel_k0(ember.tensor([1.]))
+    tensor([1.1445])
+    """)
+scaled_modified_bessel_k1 = _bessel_function("scaled_modified_bessel_k1", """``exp(x) * K1(x)``,
+    finite for large x.
+
+    >>> ember.special.scaled_modified_bessel_k1(ember.tensor([1.]))
+    tensor([1.6362])
+    """)
+spherical_bessel_j0 = _bessel_function("spherical_bessel_j0", """The spherical Bessel function
+    of the first kind, order 0: ``sin(x) / x``.
+
+    >>> ember.special.spherical_bessel_j0(ember.tensor([0., 2.]))
+    tensor([1.0000, 0.4546])
+    """)
+airy_ai = _bessel_function("airy_ai", """The Airy function Ai.
+
+    >>> ember.special.airy_ai(ember.tensor([0., 1.]))
+    tensor([0.3550, 0.1353])
+    """)
+
+
+# --- orthogonal polynomials ----------------------------------------------------------------------
+def _polynomial_function(name, doc):
+    row = getattr(_rows, name)
+
+    def fn(x, n):
+        if not isinstance(x, Tensor) and not isinstance(n, Tensor):
+            raise _invalid_combination(f"special_{name}", x, n, "x", "n")
+        return row(x, n)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc + """
+    ``n`` (a tensor or a number) is truncated to an integer; ``n < 0`` gives 0, as PyTorch.
+    """
+    return fn
+
+
+chebyshev_polynomial_t = _polynomial_function("chebyshev_polynomial_t", """The Chebyshev
+    polynomial of the first kind ``T_n(x)``.
+
+    >>> ember.special.chebyshev_polynomial_t(ember.tensor([0.5, 2.]), 3)
+    tensor([-1., 26.])""")
+chebyshev_polynomial_u = _polynomial_function("chebyshev_polynomial_u", """The Chebyshev
+    polynomial of the second kind ``U_n(x)``.
+
+    >>> ember.special.chebyshev_polynomial_u(ember.tensor([0.5, 2.]), 2)
+    tensor([ 0., 15.])""")
+chebyshev_polynomial_v = _polynomial_function("chebyshev_polynomial_v", """The Chebyshev
+    polynomial of the third kind ``V_n(x)``.
+
+    >>> ember.special.chebyshev_polynomial_v(ember.tensor([0.5, 2.]), 2)
+    tensor([-1., 11.])""")
+chebyshev_polynomial_w = _polynomial_function("chebyshev_polynomial_w", """The Chebyshev
+    polynomial of the fourth kind ``W_n(x)``.
+
+    >>> ember.special.chebyshev_polynomial_w(ember.tensor([0.5, 2.]), 2)
+    tensor([ 1., 19.])""")
+shifted_chebyshev_polynomial_t = _polynomial_function("shifted_chebyshev_polynomial_t", """The
+    shifted Chebyshev polynomial of the first kind ``T_n(2x - 1)``.
+
+    >>> ember.special.shifted_chebyshev_polynomial_t(ember.tensor([0.5, 1.]), 3)
+    tensor([0., 1.])""")
+shifted_chebyshev_polynomial_u = _polynomial_function("shifted_chebyshev_polynomial_u", """The
+    shifted Chebyshev polynomial of the second kind ``U_n(2x - 1)``.
+
+    >>> ember.special.shifted_chebyshev_polynomial_u(ember.tensor([0.5, 1.]), 2)
+    tensor([-1.,  3.])""")
+shifted_chebyshev_polynomial_v = _polynomial_function("shifted_chebyshev_polynomial_v", """The
+    shifted Chebyshev polynomial of the third kind ``V_n(2x - 1)``.
+
+    >>> ember.special.shifted_chebyshev_polynomial_v(ember.tensor([0.5, 1.]), 2)
+    tensor([-1.,  1.])""")
+shifted_chebyshev_polynomial_w = _polynomial_function("shifted_chebyshev_polynomial_w", """The
+    shifted Chebyshev polynomial of the fourth kind ``W_n(2x - 1)``.
+
+    >>> ember.special.shifted_chebyshev_polynomial_w(ember.tensor([0.5, 1.]), 2)
+    tensor([-1.,  5.])""")
+hermite_polynomial_h = _polynomial_function("hermite_polynomial_h", """The physicists' Hermite
+    polynomial ``H_n(x)``.
+
+    >>> ember.special.hermite_polynomial_h(ember.tensor([1., 2.]), 3)
+    tensor([-4., 40.])""")
+hermite_polynomial_he = _polynomial_function("hermite_polynomial_he", """The probabilists'
+    Hermite polynomial ``He_n(x)``.
+
+    >>> ember.special.hermite_polynomial_he(ember.tensor([1., 2.]), 3)
+    tensor([-2.,  2.])""")
+laguerre_polynomial_l = _polynomial_function("laguerre_polynomial_l", """The Laguerre
+    polynomial ``L_n(x)``.
+
+    >>> ember.special.laguerre_polynomial_l(ember.tensor([1., 2.]), 2)
+    tensor([-0.5000, -1.0000])""")
+legendre_polynomial_p = _polynomial_function("legendre_polynomial_p", """The Legendre
+    polynomial ``P_n(x)``.
+
+    >>> ember.special.legendre_polynomial_p(ember.tensor([0.5, 2.]), 2)
+    tensor([-0.1250,  5.5000])""")

@@ -16,6 +16,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Size, Tensor, wrap_dim
 from ..ops import extra as X
+from ..ops import special_rows as S
 from . import FUNCTIONS, public, tensor_arg
 from .reduction import _return_type
 
@@ -122,6 +123,37 @@ def _polygamma_inplace(self, n):
 
 Tensor.polygamma = _polygamma_method
 Tensor.polygamma_ = _polygamma_inplace
+
+
+def _incomplete_gamma(row, name, input, other):  # noqa: A002
+    tensor_arg(input, "input", name)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    _float_kernel(f"{name}_cpu", _dtype.result_type(input, other))
+    return row(input, other)
+
+
+@public(inplace=True)
+def igamma(input, other):  # noqa: A002
+    """The regularized lower incomplete gamma function ``P(input, other)``
+    (``ember.special.gammainc``); differentiable in ``other`` only, as in PyTorch.
+
+    >>> ember.igamma(ember.tensor([1.]), ember.tensor([1.]))
+    tensor([0.6321])
+    """
+    return _incomplete_gamma(S.igamma, "igamma", input, other)
+
+
+@public(inplace=True)
+def igammac(input, other):  # noqa: A002
+    """The regularized upper incomplete gamma function ``Q(input, other) = 1 - P``
+    (``ember.special.gammaincc``).
+
+    >>> ember.igammac(ember.tensor([1.]), ember.tensor([1.]))
+    tensor([0.3679])
+    """
+    return _incomplete_gamma(S.igammac, "igammac", input, other)
 
 
 @public(inplace=True)

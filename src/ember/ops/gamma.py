@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-__all__ = ["lgamma", "digamma", "polygamma", "erfinv", "i0", "i1"]
+__all__ = ["lgamma", "digamma", "polygamma", "erfinv", "i0", "i1", "zeta", "gammainc", "gammaincc"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 _LOG_PI = math.log(math.pi)
@@ -348,3 +348,225 @@ def i1(x):
         array([0.        , 0.56515910])
     """
     return _bessel(x, 1)
+
+
+# --- Hurwitz zeta -------------------------------------------------------------------------------
+def zeta(x, q):
+    """The Hurwitz zeta function ``sum_k (q + k)**-x`` for real ``x > 1``, elementwise.
+
+    Euler-Maclaurin summation: the first terms are added one by one until ``q`` passes
+    ``10 + min(x, 50)`` (so the Bernoulli tail converges fast), then the integral, half the
+    last term and ten Bernoulli corrections. Special values follow PyTorch: +inf at ``x = 1``,
+    NaN for ``x < 1``, +inf at the poles ``q = 0, -1, -2, ...`` (and ``-inf``), NaN for a
+    negative ``q`` with a fractional ``x``, NaN at ``q = inf``.
+
+    Example::
+
+        >>> zeta(np.array([2.0, 4.0]), np.array([1.0, 1.0]))  # pi**2 / 6, pi**4 / 90
+        array([1.64493407, 1.08232323])
+    """
+    x, q = np.asarray(x), np.asarray(q)
+    s, a = np.broadcast_arrays(x.astype(np.float64), q.astype(np.float64))
+    s, a = s.ravel(), a.ravel()
+    out = np.full(s.shape, np.nan)
+    pole = (a <= 0) & (a == np.floor(a))
+    fractional = (a < 0) & ~pole & (s != np.floor(s))
+    regular = (s > 1) & ~pole & ~fractional & np.isfinite(a) & np.isfinite(s)
+    # s = inf: only the terms with |q + k| <= 1 survive (PyTorch: NaN once every term is 0).
+    infinite = (s == np.inf) & ~pole & np.isfinite(a)
+    out[infinite] = np.where(a[infinite] < 1, np.inf, np.where(a[infinite] == 1, 1.0, np.nan))
+    out[regular] = _hurwitz_general(s[regular], a[regular])
+    out[pole & ~(s < 1)] = np.inf  # (NaN x included, as PyTorch)
+    out[s == 1] = np.inf
+    dtype = np.result_type(x, q)
+    out = out.reshape(np.broadcast_shapes(x.shape, q.shape))
+    return out.astype(dtype, copy=False) if dtype.kind == "f" else out
+
+
+def _hurwitz_general(s, q):
+    """zeta(s, q) for finite s > 1 and finite q that is not a pole (Euler-Maclaurin)."""
+    limit = 10.0 + np.minimum(s, 50.0)
+    total = np.zeros_like(q)
+    x = q.copy()
+    while True:
+        low = x < limit
+        if not low.any():
+            break
+        total[low] += x[low] ** -s[low]
+        x[low] += 1.0
+    power = x ** -s
+    tail = x * power / (s - 1) + 0.5 * power
+    factor = power / x * s  # s (s + 1) ... (s + 2j - 2) x**(-s - 2j + 1), j = 1
+    inverse_square = 1.0 / (x * x)
+    for j, b in enumerate(_BERNOULLI, start=1):
+        tail += b / math.factorial(2 * j) * factor
+        factor = factor * ((s + 2 * j - 1) * (s + 2 * j)) * inverse_square
+    return total + tail
+
+
+# --- the regularized incomplete gamma functions ------------------------------------------------
+_EPSILON = np.finfo(np.float64).eps
+_MAX_ITERATIONS = 100_000
+
+
+# log(1 + t) - t = -t**2/2 + t**3/3 - ...: 56 terms reach 1e-19 relative at |t| = 0.5
+_LOG1P_MINUS = tuple((-1) ** (k + 1) / (k + 2) for k in range(56))
+
+
+def _lgamma1p(a):
+    """lgamma(1 + a) without rounding 1 + a first (which would cost small a its digits)."""
+    out = np.empty_like(a)
+    small = np.abs(a) < 0.5
+    z = a[small]
+    out[small] = _lgamma_near_2(z) - np.log1p(z)
+    out[~small] = lgamma(a[~small] + 1.0)
+    return out
+
+
+def _stirling_correction(a):
+    """lgamma(a) - ((a - 0.5) log a - a + log(2 pi) / 2) for a >= 10 (Stirling's series)."""
+    inverse = 1.0 / a
+    terms = tuple(b / ((2 * k + 2) * (2 * k + 1)) for k, b in enumerate(_BERNOULLI[:9]))
+    return _horner(terms, inverse * inverse) * inverse
+
+
+def _log_prefactor(a, x):
+    """log(x**a exp(-x) / Gamma(a)). For large a it is written as
+    a (log1p(t) - t) + log(a / (2 pi)) / 2 - correction(a), t = (x - a) / a, which avoids the
+    cancellation between a log x, x and lgamma(a), all near a log a."""
+    out = np.empty_like(a)
+    big = a >= 10.0
+    ab, xb = a[big], x[big]
+    t = (xb - ab) / ab
+    # a (log1p(t) - t): by its series near t = 0, else as a log(x / a) - (x - a) (1 + t
+    # itself would lose the digits of a small x / a)
+    with np.errstate(divide="ignore"):
+        exponent = ab * np.log(xb / ab) - (xb - ab)
+    near = np.abs(t) < 0.5
+    exponent[near] = ab[near] * t[near] * t[near] * _horner(_LOG1P_MINUS, t[near])
+    out[big] = exponent + 0.5 * np.log(ab / (2 * math.pi)) - _stirling_correction(ab)
+    small = ~big
+    out[small] = a[small] * np.log(x[small]) - x[small] - lgamma(a[small])
+    return out
+
+
+def _lower_series(a, x):
+    """P(a, x) = x**a exp(-x) / Gamma(a + 1) * sum_n x**n / ((a + 1) ... (a + n))."""
+    total = np.ones_like(a)
+    term = np.ones_like(a)
+    active = np.arange(a.size)
+    denominator = a.copy()
+    for _ in range(_MAX_ITERATIONS):
+        denominator[active] += 1.0
+        term[active] *= x[active] / denominator[active]
+        total[active] += term[active]
+        active = active[term[active] > _EPSILON * total[active]]
+        if active.size == 0:
+            break
+    return np.exp(_log_prefactor(a, x)) * total / a
+
+
+def _upper_fraction(a, x):
+    """Q(a, x) = x**a exp(-x) / Gamma(a) / (x + 1 - a - 1 (1 - a) / (x + 3 - a - ...)), the
+    continued fraction evaluated forwards (modified Lentz), for x > 1.1 and x >= a."""
+    tiny = 1e-300
+    b = x + 1.0 - a
+    c = np.full_like(a, 1.0 / tiny)
+    d = 1.0 / b
+    h = d.copy()
+    active = np.arange(a.size)
+    for i in range(1, _MAX_ITERATIONS):
+        an = -i * (i - a[active])
+        b[active] += 2.0
+        dn = an * d[active] + b[active]
+        dn = np.where(np.abs(dn) < tiny, tiny, dn)
+        cn = b[active] + an / c[active]
+        cn = np.where(np.abs(cn) < tiny, tiny, cn)
+        dn = 1.0 / dn
+        delta = dn * cn
+        d[active], c[active] = dn, cn
+        h[active] *= delta
+        active = active[np.abs(delta - 1.0) > _EPSILON]
+        if active.size == 0:
+            break
+    return np.exp(_log_prefactor(a, x)) * h
+
+
+def _upper_series(a, x):
+    """Q(a, x) for x <= 1.1 and small a: 1 - x**a / Gamma(a + 1) computed with expm1, minus
+    x**a / Gamma(a) * sum_{n >= 1} (-1)**n x**n / (n! (a + n)) (keeps Q's relative accuracy
+    where P is near 1)."""
+    total = np.zeros_like(a)
+    power = np.ones_like(a)
+    for n in range(1, 200):
+        power = power * (-x / n)
+        term = power / (a + n)
+        total += term
+        if np.all(np.abs(term) <= _EPSILON * np.abs(total)):
+            break
+    log_power = a * np.log(x)
+    first = -np.expm1(log_power - _lgamma1p(a))
+    return first - np.exp(log_power - lgamma(a)) * total
+
+
+def _incomplete_gamma(a, x, upper):
+    a0, x0 = np.asarray(a), np.asarray(x)
+    a, x = np.broadcast_arrays(a0.astype(np.float64), x0.astype(np.float64))
+    shape = a.shape
+    a, x = a.ravel(), x.ravel()
+    out = np.full(a.shape, np.nan)
+    regular = (a > 0) & (x > 0) & np.isfinite(a) & np.isfinite(x)
+    ar, xr = a[regular], x[regular]
+    # Which of P and Q to compute directly (the other is 1 minus it, never a small number).
+    fraction = (xr > 1.1) & (xr >= ar)
+    small_x_upper = (xr <= 1.1) & np.where(xr > 0.5, ar <= 1.1 * xr,
+                                           ar <= -0.4 / np.log(np.minimum(xr, 0.5)))
+    series = ~fraction & ~small_x_upper
+    value = np.empty_like(ar)
+    is_upper = ~series
+    value[fraction] = _upper_fraction(ar[fraction], xr[fraction])
+    value[small_x_upper] = _upper_series(ar[small_x_upper], xr[small_x_upper])
+    value[series] = _lower_series(ar[series], xr[series])
+    out[regular] = np.where(is_upper == upper, value, 1.0 - value)
+    # PyTorch's special values, in its order of precedence (each rule for what is left).
+    done = regular | (a < 0) | (x < 0)
+    for rule, p_value in (
+            (a == 0, np.where(x > 0, 1.0, np.nan)),
+            (x == 0, 0.0),
+            (np.isinf(a), np.where(np.isinf(x), np.nan, 0.0)),
+            (np.isinf(x), 1.0)):
+        rule = rule & ~done
+        value = np.broadcast_to(p_value, a.shape)[rule]
+        out[rule] = 1.0 - value if upper else value
+        done |= rule
+    out = out.reshape(shape)
+    dtype = np.result_type(a0, x0)
+    return out.astype(dtype, copy=False) if dtype.kind == "f" else out
+
+
+def gammainc(a, x):
+    """The regularized lower incomplete gamma function ``P(a, x) = gamma(a, x) / Gamma(a)``.
+
+    The power series where it converges fast, else ``1 - Q`` with Q from its continued
+    fraction (x > 1.1, x >= a) or, for small x and a, from a series that keeps Q's relative
+    accuracy. Special values as PyTorch: NaN for negative arguments, 1 at ``a = 0 < x``, 0 at
+    ``x = 0``, 0 at ``a = inf`` (NaN if x is inf too), 1 at ``x = inf``.
+
+    Example::
+
+        >>> gammainc(np.array([1.0, 0.5]), np.array([1.0, 1.0]))  # 1 - 1/e, erf(1)
+        array([0.63212056, 0.84270079])
+    """
+    return _incomplete_gamma(a, x, upper=False)
+
+
+def gammaincc(a, x):
+    """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)`` (see
+    :func:`gammainc`), computed directly where it is small.
+
+    Example::
+
+        >>> gammaincc(np.array([1.0]), np.array([30.0]))  # exp(-30)
+        array([9.35762297e-14])
+    """
+    return _incomplete_gamma(a, x, upper=True)
