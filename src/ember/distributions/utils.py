@@ -71,8 +71,10 @@ def probs_to_logits(probs, is_binary=False):
 
 
 def bce_with_logits(logits, target):
-    """Elementwise binary cross entropy with logits, in its overflow-safe form."""
-    return logits.clamp(min=0) - logits * target + ember.log1p(ember.exp(-logits.abs()))
+    """Elementwise binary cross entropy with logits: softplus(x) - x * target. softplus is
+    overflow-safe and smooth, so first and second derivatives are exact at x = 0 too (the
+    max(x, 0) + log1p(exp(-|x|)) form loses both there)."""
+    return ember.softplus(logits) - logits * target
 
 
 def clamp_by_zero(x):
