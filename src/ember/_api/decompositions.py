@@ -720,3 +720,6 @@ def tensorsolve(A, B, dims=None):
 
     return solve(A.reshape(rows, columns), B.reshape(rows)).reshape(out_shape)
 
+
+
+from .householder import householder_product  # noqa: E402,F401

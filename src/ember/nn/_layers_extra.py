@@ -17,8 +17,9 @@ import numpy as np
 
 from .. import Tensor, empty_like, rand, tensor, where, zeros, zeros_like
 from ..ops import nn_extra as X
-from .functional import (_pair, _renorm_rows, avg_pool1d, avg_pool2d, celu, elu, hardtanh,
-                         leaky_relu, relu, selu, softmax)
+from ..ops import nn_extra2 as X2
+from . import _layers_extra2 as _extra2
+from .functional import _pair, _renorm_rows, avg_pool1d, avg_pool2d, hardtanh, relu, softmax
 
 __all__ = [
     "embedding_bag", "ctc_loss", "relu_", "elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_",
@@ -174,8 +175,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0,
 
 
 # --- activations --------------------------------------------------------------------------------
-# PyTorch names the nodes of in-place elu, selu, celu and leaky_relu ``*Backward1`` (their
-# derivatives read the result); ember's in-place path records the out-of-place node.
+# PyTorch names the nodes of in-place elu, selu, celu, leaky_relu and rrelu ``*Backward1``
+# (their derivatives read the result): those come from the in-place rows of ops.nn_extra2.
 def relu_(input):  # noqa: A002
     """In-place :func:`relu`. >>> F.relu_(ember.tensor([-1., 2.]))"""
     return relu(input, inplace=True)
@@ -183,12 +184,12 @@ def relu_(input):  # noqa: A002
 
 def elu_(input, alpha=1.0):  # noqa: A002
     """In-place :func:`elu`."""
-    return elu(input, alpha, inplace=True)
+    return _extra2.elu(input, alpha, inplace=True)
 
 
 def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
     """In-place :func:`leaky_relu`."""
-    return leaky_relu(input, negative_slope, inplace=True)
+    return _extra2.leaky_relu(input, negative_slope, inplace=True)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
@@ -198,12 +199,12 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
 
 def selu_(input):  # noqa: A002
     """In-place :func:`selu`."""
-    return selu(input, inplace=True)
+    return _extra2.selu(input, inplace=True)
 
 
 def celu_(input, alpha=1.0):  # noqa: A002
     """In-place :func:`celu`."""
-    return celu(input, alpha, inplace=True)
+    return _extra2.celu(input, alpha, inplace=True)
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
@@ -221,7 +222,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
     if inplace:
         from .. import _api
 
-        return _api.inplace_call(X.rrelu_with_noise, input, noise)
+        return _api.inplace_call(X2.rrelu_with_noise_inplace, input, noise, snapshot=False)
     return X.rrelu_with_noise(input, noise)
 
 

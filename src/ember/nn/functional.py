@@ -1267,3 +1267,4 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,  
 from ._layers_more import *  # noqa: E402,F401,F403  (rms_norm, instance_norm, unfold, ...)
 from ._layers_3d import *  # noqa: E402,F401,F403  (conv3d, 3-D pooling, grid_sample, ...)
 from ._layers_extra import *  # noqa: E402,F401,F403  (embedding_bag, ctc_loss, rrelu, ...)
+from ._layers_extra2 import *  # noqa: E402,F401,F403  (fractional_max_pool2d, elu_ nodes, ...)

@@ -18,6 +18,11 @@ from .extra import (  # noqa: F401
     AlphaDropout, CTCLoss, EmbeddingBag, FeatureAlphaDropout, LocalResponseNorm, LPPool1d, LPPool2d,
     RReLU,
 )
+from .extra2 import (  # noqa: F401
+    AdaptiveLogSoftmaxWithLoss, CrossMapLRN2d, FractionalMaxPool2d, LazyBatchNorm1d,
+    LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d,
+    LazyConvTranspose2d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+)
 from .linear import Flatten, Identity, Linear, Unflatten  # noqa: F401
 from .loss import (  # noqa: F401
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, GaussianNLLLoss,
