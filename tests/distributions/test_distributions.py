@@ -19,19 +19,6 @@ if torch is not None:
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def _torch_validates_arguments():
-    """Importing torch._dynamo (as other test modules may) turns PyTorch's distribution
-    validation off for the whole process; these comparisons need PyTorch's default, on."""
-    if torch is None:
-        yield
-        return
-    before = torch.distributions.Distribution._validate_args
-    torch.distributions.Distribution.set_default_validate_args(True)
-    yield
-    torch.distributions.Distribution.set_default_validate_args(before)
-
-
 def _pos(*shape):
     return RNG.uniform(0.5, 2.5, shape)
 

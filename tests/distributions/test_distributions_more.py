@@ -19,18 +19,6 @@ if torch is not None:
 RNG = np.random.default_rng(1)
 
 
-@pytest.fixture(autouse=True)
-def _torch_validates_arguments():
-    """Keep PyTorch's default (validation on) even if another module turned it off."""
-    if torch is None:
-        yield
-        return
-    before = torch.distributions.Distribution._validate_args
-    torch.distributions.Distribution.set_default_validate_args(True)
-    yield
-    torch.distributions.Distribution.set_default_validate_args(before)
-
-
 def _pos(*shape):
     return RNG.uniform(0.5, 2.5, shape)
 
