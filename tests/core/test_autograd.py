@@ -437,3 +437,29 @@ def test_inplace_on_view_of_saved_result_errors():
 
     expect_error(program, RuntimeError, "one of the variables needed for gradient computation "
                                         "has been modified by an inplace operation")
+
+
+def test_custom_function_with_several_outputs_matches_torch():
+    torch = require_torch()
+    results = {}
+    for lib in (ember, torch):
+        class Split(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2, 7, x * 3
+
+            @staticmethod
+            def backward(ctx, ga, gnone, gb):
+                assert gnone is None
+                return ga * 2 + gb * 3
+
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        a, seven, b = Split.apply(x)
+        (a.sum() + b.sum()).backward()
+        both = x.grad.numpy().copy()
+        x.grad = None
+        a, seven, b = Split.apply(x)
+        b.sum().backward()  # the unused output's gradient arrives as zeros
+        results[lib.__name__] = (both, x.grad.numpy().copy(), seven)
+    for mine, theirs in zip(results["ember"], results["torch"]):
+        np.testing.assert_allclose(mine, theirs)

@@ -57,11 +57,11 @@ class BackwardCFunction(Node):
         if ctx._freed:
             raise RuntimeError(FREED_MESSAGE)
         wrapped = []
-        for g, (shape, dtype) in zip(grads, self._output_meta):
-            if g is None:
+        for g, meta in zip(grads, self._output_meta):
+            if g is None and meta is not None and ctx.materialize_grads:
                 import numpy as np
 
-                g = np.zeros(shape, dtype) if ctx.materialize_grads else None
+                g = np.zeros(*meta)
             if g is not None and not isinstance(g, Tensor):
                 g = Tensor._make(g)
             wrapped.append(g)
@@ -134,8 +134,12 @@ class Function:
                     edges.append((None, 0))
             node.next_functions = tuple(edges)
             node._sequence_nr = next(_sequence)  # stamped after its edges (Note [Engine order])
-            node._output_meta = tuple((o.shape, o._data.dtype) for o in outs
-                                      if isinstance(o, Tensor))
+            # One entry per output, in output order (None for a non-tensor output), so that
+            # gradient i belongs to output i.
+            node._output_meta = tuple((o.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                                      for o in outs)
+            if len(outs) > 1:
+                node.num_outputs = len(outs)
             fresh = []
             for i, o in enumerate(outs):
                 if isinstance(o, Tensor):
