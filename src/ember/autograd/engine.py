@@ -150,8 +150,9 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             grads = buffers.pop(node, None)
             if grads is None:
                 continue  # no gradient reached this node
-            if node._tensor_hooks is not None or node._retained is not None:
-                _run_tensor_hooks(node, grads, create_graph)
+            watched = node._watched  # (a class-level False: one read on the common path)
+            if watched:
+                grads = _run_pre_hooks(node, grads, create_graph)
             if captures and node in captures:
                 for output_nr, position in captures[node]:
                     grad = grads[output_nr]
@@ -166,6 +167,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             if node in final:
                 continue  # a captured node that leads nowhere else
             input_grads = node.apply(grads, create_graph)
+            if watched and node._post_hooks:
+                input_grads = _run_post_hooks(node, input_grads, grads, create_graph)
             if anomaly.enabled:
                 check_backward(node, input_grads)
             if not retain_graph:
@@ -181,6 +184,42 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
     finally:
         grad_mode.state.enabled = previous_mode
     return captured
+
+
+def _as_tensors(grads):
+    return tuple(None if grad is None else _wrap(grad) for grad in grads)
+
+
+def _replace(hook, given, old, create_graph):
+    """A node hook's returned gradients, checked against the ones it was given."""
+    if not isinstance(given, (tuple, list)):
+        raise TypeError(f"Expected a tuple of Tensors or None from hook "
+                        f"'{getattr(hook, '__name__', hook)}', got {type(given).__name__}")
+    if len(given) != len(old):
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect "
+                           f"number of values (got {len(given)}, but expected {len(old)})")
+    return [None if g is None else _unwrap(g, create_graph) for g in given]
+
+
+def _run_pre_hooks(node, grads, create_graph):
+    """Tensor hooks and retain_grad first, then the node's own pre-hooks (PyTorch's order)."""
+    if node._tensor_hooks is not None or node._retained is not None:
+        _run_tensor_hooks(node, grads, create_graph)
+    if node._pre_hooks:
+        for hook in tuple(node._pre_hooks.values()):
+            given = hook(_as_tensors(grads))
+            if given is not None:
+                grads = _replace(hook, given, grads, create_graph)
+    return grads
+
+
+def _run_post_hooks(node, input_grads, grads, create_graph):
+    grad_outputs = _as_tensors(grads)
+    for hook in tuple(node._post_hooks.values()):
+        given = hook(_as_tensors(input_grads), grad_outputs)
+        if given is not None:
+            input_grads = _replace(hook, given, input_grads, create_graph)
+    return input_grads
 
 
 def _run_tensor_hooks(node, grads, create_graph):

@@ -13,7 +13,8 @@ from ..autograd import anomaly_mode
 from ..autograd.graph import FREED_MESSAGE, _sequence, accumulator
 from . import formula
 from .op import (
-    _ATTRIBUTE, _INPUT, _NO_EDGE, _RESULT, _SHAPE, SavedResult, SavedTensor, _float_dtypes, _new,
+    _ATTRIBUTE, _INPUT, _NO_EDGE, _RESULT, _SHAPE, PackedSaved, SavedResult, SavedTensor,
+    _float_dtypes, _new, pack, saved_tensors_hooks_stack,
 )
 
 
@@ -49,7 +50,8 @@ def compile_recorder(op):
     namespace = {"_new": _new, "node_class": op.node_class, "Tensor": Tensor,
                  "_NO_EDGE": _NO_EDGE, "accumulator": accumulator, "_sequence": _sequence,
                  "SavedTensor": SavedTensor, "SavedResult": SavedResult,
-                 "_float_dtypes": _float_dtypes}
+                 "_float_dtypes": _float_dtypes, "_hooks": saved_tensors_hooks_stack,
+                 "_pack": pack}
     for j, (kind, index) in enumerate(op.save_plan):
         guard = op.save_guards[j]
         if guard is not None:  # saved only if a formula that reads it will run
@@ -64,6 +66,9 @@ def compile_recorder(op):
                 f"        s{j}.tensor = x{index}",
                 f"        counter = x{index}._vc",
                 f"        s{j}.version = 0 if counter is None else counter[0]",
+                # (one read of a module-level list when no saved-tensor hooks are active)
+                "        if _hooks:",
+                f"            s{j} = _pack(x{index})",
                 "    else:",
                 f"        s{j} = x{index}",
             ]
@@ -74,9 +79,10 @@ def compile_recorder(op):
             lines.append(f"    s{j} = x{index}._data.shape if isinstance(x{index}, Tensor) "
                          "else ()")
         elif op.num_outputs == 1:
-            lines.append(f"    s{j} = SavedResult(result)")
+            lines.append(f"    s{j} = SavedResult(result) if not _hooks else _pack(result)")
         else:
-            lines.append(f"    s{j} = tuple(SavedResult(r, i) for i, r in enumerate(results))")
+            lines.append(f"    s{j} = tuple(SavedResult(r, i) if not _hooks else _pack(r, i) "
+                         "for i, r in enumerate(results))")
         if guard is not None:
             lines[body_start:] = ["    " + line for line in lines[body_start:]]
     saved = "".join(f"s{j}, " for j in range(len(op.save_plan)))
@@ -136,10 +142,12 @@ def compile_apply(op):
             lines.append(f"    v{j} = tuple(r.unpack(self, create_graph) for r in v{j})")
         elif kind in (_INPUT, _RESULT):
             lines += [f"    if type(v{j}) is SavedTensor or type(v{j}) is SavedResult:",
+                      f"        v{j} = v{j}.unpack(self, create_graph)",
+                      f"    elif type(v{j}) is PackedSaved:",
                       f"        v{j} = v{j}.unpack(self, create_graph)"]
     namespace = {"FREED_MESSAGE": FREED_MESSAGE, "anomaly_mode": anomaly_mode,
                  "SavedTensor": SavedTensor, "SavedResult": SavedResult,
-                 "sum_to": formula.sum_to, "cast": formula.cast}
+                 "PackedSaved": PackedSaved, "sum_to": formula.sum_to, "cast": formula.cast}
     count = op.num_inputs
     lines.append("    edges = self.next_functions")
     if op.broadcast:

@@ -23,7 +23,9 @@ import inspect
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import anomaly_mode, grad_mode
-from ..autograd.graph import FREED_MESSAGE, Node, _sequence, accumulator
+from ..autograd.graph import (
+    FREED_MESSAGE, Node, _sequence, accumulator, saved_tensors_hooks_stack,
+)
 from ..backend import xp
 from . import formula
 
@@ -72,6 +74,37 @@ class SavedResult:
         return self.array
 
 
+class PackedSaved:
+    """A tensor saved under ``saved_tensors_hooks``: what the pack hook returned, and the unpack
+    hook that gives the tensor back (PyTorch checks no versions for these)."""
+
+    __slots__ = ("packed", "unpack_hook", "output_nr")
+
+    def unpack(self, node, create_graph):
+        tensor = self.unpack_hook(self.packed)
+        if not isinstance(tensor, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                            f"result of type {type(tensor).__name__}")
+        return tensor if create_graph else tensor._data
+
+
+def pack(tensor, output_nr=0):
+    """Save ``tensor`` through the innermost saved-tensor hooks (only called when some are
+    active). The pack hook runs with no hooks active, so its own ops do not pack again."""
+    pack_hook, unpack_hook = saved_tensors_hooks_stack[-1]
+    active = saved_tensors_hooks_stack[:]
+    saved_tensors_hooks_stack.clear()
+    try:
+        packed = pack_hook(tensor)
+    finally:
+        saved_tensors_hooks_stack[:] = active
+    record = _new(PackedSaved)
+    record.packed = packed
+    record.unpack_hook = unpack_hook
+    record.output_nr = output_nr
+    return record
+
+
 def _modified_message(tensor, expected, node, actual=None):
     actual = tensor._version if actual is None else actual
     shape = list(tensor.shape)
@@ -101,9 +134,9 @@ class OpNode(Node):
             values = []
             for record in saved:
                 kind = type(record)
-                if kind is SavedTensor or kind is SavedResult:
+                if kind is SavedTensor or kind is SavedResult or kind is PackedSaved:
                     record = record.unpack(self, create_graph)
-                elif kind is tuple and record and type(record[0]) is SavedResult:
+                elif kind is tuple and record and type(record[0]) in _SAVED_TYPES:
                     record = tuple(r.unpack(self, create_graph) for r in record)  # outputs > 1
                 values.append(record)
         else:
@@ -169,7 +202,7 @@ class OpNode(Node):
         return {"saved": type(self).op.saved_names}
 
 
-_SAVED_TYPES = (SavedTensor, SavedResult)
+_SAVED_TYPES = (SavedTensor, SavedResult, PackedSaved)
 _INPUT, _RESULT, _SHAPE, _ATTRIBUTE = range(4)
 _NO_EDGE = (None, 0)
 _new = object.__new__
@@ -351,7 +384,9 @@ class Op:
                 saved.append(None)  # only formulas that will not run read it
             elif kind == _INPUT:
                 x = args[index]
-                if isinstance(x, Tensor):
+                if isinstance(x, Tensor) and saved_tensors_hooks_stack:
+                    x = pack(x)
+                elif isinstance(x, Tensor):
                     record = _new(SavedTensor)
                     record.tensor = x
                     counter = x._vc
@@ -364,6 +399,9 @@ class Op:
             elif kind == _SHAPE:
                 x = args[index]
                 saved.append(x._data.shape if isinstance(x, Tensor) else ())
+            elif saved_tensors_hooks_stack:
+                saved.append(pack(results[0]) if len(results) == 1
+                             else tuple(pack(r, i) for i, r in enumerate(results)))
             else:
                 saved.append(SavedResult(results[0]) if len(results) == 1
                              else tuple(SavedResult(r, i) for i, r in enumerate(results)))

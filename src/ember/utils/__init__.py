@@ -1,5 +1,5 @@
-"""ember.utils: data loading (``ember.utils.data``)."""
+"""ember.utils: data loading, activation checkpointing and module backward hooks."""
 
-from . import data
+from . import checkpoint, data, hooks
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data", "hooks"]

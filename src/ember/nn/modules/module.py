@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 
 from ... import _dtype, no_grad
 from ..._tensor import Tensor
+from ...autograd import grad_mode
+from ...utils.hooks import BackwardHook
 from ..parameter import Buffer, Parameter
 
 
@@ -82,20 +85,128 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   '"forward" function')
 
+    # Backward hooks are rare: class-level defaults until one is registered.
+    _backward_hooks = None  # {id: hook(module, grad_input, grad_output)}
+    _backward_pre_hooks = None  # {id: hook(module, grad_output)}
+    _is_full_backward_hook = None  # True for register_full_backward_hook, False for the old one
+
     def __call__(self, *args, **kwargs):
         # The common case has no hooks: straight to forward, nothing else on the path.
-        if not self._forward_hooks and not self._forward_pre_hooks:
+        if not self._forward_hooks and not self._forward_pre_hooks \
+                and self._is_full_backward_hook is None:
             return self.forward(*args, **kwargs)
         for hook in list(self._forward_pre_hooks.values()):
             changed = hook(self, args)
             if changed is not None:
                 args = changed if isinstance(changed, tuple) else (changed,)
+        full = None
+        if self._is_full_backward_hook and grad_mode.is_grad_enabled():
+            full = BackwardHook(self, self._backward_hooks or {}, self._backward_pre_hooks or {})
+            args = full.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             changed = hook(self, args, result)
             if changed is not None:
                 result = changed
+        if full is not None:
+            result = full.setup_output_hook(result)
+        elif self._is_full_backward_hook is False and self._backward_hooks:
+            self._attach_old_backward_hooks(args, result)
         return result
+
+    def _attach_old_backward_hooks(self, args, result):
+        """The deprecated ``register_backward_hook``: the hooks see the gradients of the last
+        node of the forward (not the module's inputs), with PyTorch's warning when that differs."""
+        outputs = (result,) if isinstance(result, Tensor) else tuple(
+            r for r in result if isinstance(r, Tensor)) if isinstance(result, tuple) else ()
+        nodes = {id(o.grad_fn): o.grad_fn for o in outputs if o.grad_fn is not None}
+        if not nodes:
+            return
+        if len(nodes) > 1:
+            warnings.warn("Using non-full backward hooks on a Module that does not return a "
+                          "single Tensor or a tuple of Tensors is deprecated and will be removed "
+                          "in future versions. This hook will be missing some of the grad_output. "
+                          "Please use register_full_backward_hook to get the documented behavior.",
+                          FutureWarning, stacklevel=3)
+            return
+        node = next(iter(nodes.values()))
+        # As PyTorch checks it: every input's grad_fn (None for a leaf) must be an edge of the
+        # node, or the hook misses some of the inputs' gradients.
+        inputs = [a for a in args if isinstance(a, Tensor)]
+        edges = {id(child) for child, _ in node.next_functions}
+        if any(id(a.grad_fn) not in edges for a in inputs):
+            warnings.warn("Using a non-full backward hook when the forward contains multiple "
+                          "autograd Nodes is deprecated and will be removed in future versions. "
+                          "This hook will be missing some grad_input. Please use "
+                          "register_full_backward_hook to get the documented behavior.",
+                          FutureWarning, stacklevel=3)
+
+        def on_node(grad_inputs, grad_outputs):
+            for hook in tuple(self._backward_hooks.values()):
+                given = hook(self, grad_inputs, grad_outputs)
+                if given is not None:
+                    grad_inputs = given if isinstance(given, tuple) else (given,)
+            return grad_inputs
+
+        node.register_hook(on_node)
+
+    def _check_hook_kind(self, full):
+        if self._is_full_backward_hook is not None and self._is_full_backward_hook != full \
+                and self._backward_hooks:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", full)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` runs once the gradients with respect to
+        the module's inputs are computed; a returned tuple replaces ``grad_input``.
+
+        >>> import ember
+        >>> layer = ember.nn.Linear(2, 1)
+        >>> handle = layer.register_full_backward_hook(
+        ...     lambda m, gi, go: print(go[0].shape))
+        >>> layer(ember.ones(3, 2, requires_grad=True)).sum().backward()
+        torch.Size([3, 1])
+        """
+        self._check_hook_kind(True)
+        return self._add_backward_hook("_backward_hooks", hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` runs when the gradients with respect to the module's
+        outputs are known, before the module's own backward; a returned tuple replaces them.
+
+        >>> import ember
+        >>> layer = ember.nn.Linear(2, 1)
+        >>> handle = layer.register_full_backward_pre_hook(lambda m, go: (go[0] * 0,))
+        >>> x = ember.ones(1, 2, requires_grad=True)
+        >>> layer(x).sum().backward()
+        >>> x.grad
+        tensor([[0., 0.]])
+        """
+        if self._is_full_backward_hook is None:
+            object.__setattr__(self, "_is_full_backward_hook", True)
+        return self._add_backward_hook("_backward_pre_hooks", hook, prepend)
+
+    def register_backward_hook(self, hook):
+        """Deprecated (as in PyTorch): the hook sees the gradients of the forward's last node
+        only. Use :meth:`register_full_backward_hook`."""
+        self._check_hook_kind(False)
+        return self._add_backward_hook("_backward_hooks", hook, False)
+
+    def _add_backward_hook(self, table, hook, prepend):
+        hooks = self.__dict__.get(table)
+        if hooks is None:
+            hooks = {}
+            object.__setattr__(self, table, hooks)
+        handle = RemovableHandle(hooks)
+        if prepend:
+            items = list(hooks.items())
+            hooks.clear()
+            hooks[handle.id] = hook
+            hooks.update(items)
+        else:
+            hooks[handle.id] = hook
+        return handle
 
     def register_forward_hook(self, hook):
         """``hook(module, args, output)`` runs after forward; a non-None return replaces output."""
