@@ -58,3 +58,9 @@ from ._utilities import INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS  # noqa: E402
 globals().update({name: fn for name, fn in _INPLACE_FUNCTIONS.items() if name not in globals()})
 from . import amp, backends, cuda, special, testing  # noqa: E402,F401
 from .amp import autocast, is_autocast_enabled  # noqa: E402,F401
+from ._utilities import (  # noqa: E402,F401
+    LEGACY_TYPES as _LEGACY_TYPES, TypedStorage, UntypedStorage, get_default_device,
+    set_default_device, set_default_tensor_type,
+)
+
+globals().update(_LEGACY_TYPES)

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor, _check_device, _shape_args
+from ._tensor import device as _device
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
@@ -567,3 +568,151 @@ def _legacy_tensor(*args, **kwargs):
     if isinstance(data, Tensor):
         return data.detach()
     return tensor(data, dtype=_dtype.get_default_dtype())
+
+
+# --- asarray and frombuffer -----------------------------------------------------------------------
+# PyTorch's names for scalar types in its aliasing errors.
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                 "bool": "Bool"}
+
+
+def _alias_error(have, want):
+    return ValueError(f"can't alias tensor with dtype '{_SCALAR_NAMES[have.name]}' into dtype "
+                      f"'{_SCALAR_NAMES[want.name]}'.")
+
+
+def _asarray_device(dev):
+    # asarray names CUDA as an unlinked device, where other creation functions assert.
+    if dev is not None and _device(dev).type == "cuda":
+        raise RuntimeError("PyTorch is not linked with support for cuda devices")
+    _check_device(dev)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``obj`` as a tensor, sharing its memory when it can.
+
+    A tensor, a NumPy array or an object with the buffer protocol is shared when ``dtype`` needs
+    no conversion and ``copy`` is not True; ``copy=False`` raises where a copy is needed, and
+    ``copy=True`` always copies. Numbers and nested sequences are copied (as :func:`tensor`).
+
+    >>> import numpy as np
+    >>> a = np.zeros(2)
+    >>> t = ember.asarray(a)
+    >>> a[0] = 5
+    >>> t
+    tensor([5., 0.], dtype=torch.float64)
+    """
+    _asarray_device(device)
+    want = _dtype.to_dtype(dtype) if dtype is not None else None
+    if isinstance(obj, Tensor):
+        result = obj
+        if want is not None and want is not obj.dtype:
+            if copy is False:
+                raise _alias_error(obj.dtype, want)
+            result = obj.to(want)
+        elif copy:
+            result = obj.clone()
+        # ember's default is PyTorch's explicit requires_grad=False: a tensor that requires grad
+        # comes back detached (PyTorch keeps it, with a warning, when the argument is left out).
+        if requires_grad != result.requires_grad:
+            result = result.detach()
+            if requires_grad:
+                result.requires_grad_(True)
+        return result
+    if isinstance(obj, np.generic):
+        if copy is False:
+            raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform "
+                               "it in a ndarray. ")
+        obj = np.asarray(obj)
+        copy = True
+    if isinstance(obj, np.ndarray):
+        if copy:
+            obj = obj.copy()
+        if not obj.flags.writeable:
+            warnings.warn("The given NumPy array is not writable, and PyTorch does not support "
+                          "non-writable tensors. This means writing to this tensor will result "
+                          "in undefined behavior. You may want to copy the array to protect its "
+                          "data or make it writable before converting it to a tensor. This type "
+                          "of warning will be suppressed for the rest of this program.",
+                          UserWarning, stacklevel=2)
+        result = from_numpy(obj)
+        if want is not None and want is not result.dtype:
+            if copy is False:
+                raise _alias_error(result.dtype, want)
+            result = result.to(want)
+        return _factory(result._data, requires_grad) if requires_grad else result
+    if not isinstance(obj, (list, tuple, str, int, float, bool, range)):
+        try:
+            memoryview(obj)
+        except TypeError:
+            pass
+        else:
+            result = frombuffer(obj, dtype=want or _dtype.get_default_dtype(),
+                                requires_grad=requires_grad)
+            return result.clone() if copy else result
+    if copy is False:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    if isinstance(obj, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(obj, range):
+        obj = list(obj)
+    return _factory(np.array(_to_array(obj, None) if isinstance(obj, (list, tuple)) else obj,
+                             dtype=(want or _infer_dtype(obj)).np), requires_grad)
+
+
+def frombuffer(buffer, *, dtype=None, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor over the bytes of a Python buffer (``bytearray``, ``memoryview``...), sharing
+    them: writes show through both ways. ``offset`` skips bytes; ``count`` limits the elements
+    (-1: all).
+
+    >>> b = bytearray(4)
+    >>> t = ember.frombuffer(b, dtype=ember.uint8)
+    >>> b[1] = 7
+    >>> t
+    tensor([0, 7, 0, 0], dtype=torch.uint8)
+    """
+    if dtype is None:
+        raise TypeError('frombuffer() missing 1 required positional arguments: "dtype"')
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"frombuffer(): argument 'dtype' must be torch.dtype, not "
+                        f"{type(dtype).__name__}")
+    for name, value in (("count", count), ("offset", offset)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise TypeError(f"frombuffer(): argument '{name}' must be int, not "
+                            f"{type(value).__name__}")
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    length = view.nbytes
+    size = dtype.itemsize
+    if length <= 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than "
+                         f"buffer length ({length} bytes) minus 1")
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} "
+                             f"bytes) must be a multiple of element size ({size})")
+        count = (length - offset) // size
+    elif offset + count * size > length:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({length} bytes)")
+    if view.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support "
+                      "non-writable tensors. This means you can write to the underlying "
+                      "(supposedly non-writable) buffer using the tensor. You may want to copy "
+                      "the buffer to protect its data or make it writable before converting it "
+                      "to a tensor. This type of warning will be suppressed for the rest of "
+                      "this program.", UserWarning, stacklevel=2)
+    array = np.frombuffer(view.cast("B") if view.ndim != 1 or view.format != "B" else view,
+                          dtype=dtype.np, count=count, offset=offset)
+    # A read-only buffer gives a read-only array: a write raises where PyTorch would change bytes
+    # it was told it must not.
+    return _factory(array, requires_grad)
+
+
+__all__ += ["asarray", "frombuffer"]

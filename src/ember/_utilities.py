@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
+import weakref
 
 import numpy as np
 
@@ -17,7 +19,8 @@ __all__ = ["are_deterministic_algorithms_enabled", "compile", "finfo",
            "get_float32_matmul_precision", "get_num_interop_threads", "get_num_threads",
            "iinfo", "is_deterministic_algorithms_warn_only_enabled", "is_storage",
            "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads",
-           "typename", "use_deterministic_algorithms"]
+           "typename", "use_deterministic_algorithms", "get_default_device", "set_default_device",
+           "set_default_tensor_type", "UntypedStorage", "TypedStorage"]
 
 
 # --- finfo and iinfo -----------------------------------------------------------------------------
@@ -275,12 +278,14 @@ def typename(obj):
 
 
 def is_storage(obj):
-    """False: ember has no storage objects (a tensor's memory is its NumPy array).
+    """Whether ``obj`` is a storage (from ``Tensor.untyped_storage()`` or ``Tensor.storage()``).
 
     >>> ember.is_storage(ember.zeros(2))
     False
+    >>> ember.is_storage(ember.zeros(2).untyped_storage())
+    True
     """
-    return False
+    return isinstance(obj, (UntypedStorage, TypedStorage))
 
 
 # --- top-level spellings of in-place methods (ember.relu_(x) is x.relu_()) -----------------------
@@ -313,3 +318,287 @@ def _inplace_function(name):
 
 INPLACE_FUNCTIONS = {name: _inplace_function(name) for name in _INPLACE_NAMES
                      if hasattr(Tensor, name)}
+
+
+# --- the default device ----------------------------------------------------------------------
+class _DefaultDevice:
+    device = None  # None: the CPU
+
+
+_default_device = _DefaultDevice()
+
+
+def set_default_device(device):
+    """Set the device tensors are made on: ``'cpu'`` or ``None`` (the CPU, again).
+
+    As on a CPU-only PyTorch, ``'cuda'`` is accepted here and fails when it is read back; other
+    accelerators raise at once. ember's creation functions always make CPU tensors.
+
+    >>> ember.set_default_device('cpu')
+    >>> ember.get_default_device()
+    device(type='cpu')
+    """
+    from ._tensor import _UNLINKED_DEVICES, device as _device
+
+    if device is None:
+        _default_device.device = None
+        return
+    chosen = _device(device)
+    if chosen.type in _UNLINKED_DEVICES:
+        raise RuntimeError(f"PyTorch is not linked with support for {chosen.type} devices")
+    if chosen.type not in ("cpu", "cuda"):
+        raise RuntimeError(f"ember computes on the CPU only; device {device!r} is not available")
+    _default_device.device = chosen
+
+
+def get_default_device():
+    """The device set by :func:`set_default_device` (the CPU unless it was changed).
+
+    >>> ember.get_default_device()
+    device(type='cpu')
+    """
+    from ._tensor import NOT_COMPILED_WITH_CUDA, device as _device  # noqa: I001
+
+    chosen = _default_device.device
+    if chosen is not None and chosen.type == "cuda":
+        raise AssertionError(NOT_COMPILED_WITH_CUDA)
+    return chosen if chosen is not None else _device("cpu")
+
+
+# --- legacy tensor types: ember.FloatTensor, ember.LongTensor ... ------------------------------
+# PyTorch's C++ names for dtypes, in its "expected TensorOptions" error.
+_OPTION_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def _options(d):
+    return (f"TensorOptions(dtype={_OPTION_NAMES[d.name]}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
+class tensortype(type):
+    """The type of the legacy tensor types: ``isinstance(x, ember.FloatTensor)`` asks whether
+    ``x`` is a float32 tensor, and calling one makes a tensor of its dtype."""
+
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, Tensor) and instance.dtype is cls.dtype
+
+    def __subclasscheck__(cls, subclass):
+        return subclass is cls
+
+    def __repr__(cls):
+        return f"<class 'torch.{cls.__name__}'>"
+
+    def __call__(cls, *args, device=None, **kwargs):
+        from ._tensor import Size, device as _device
+
+        if kwargs:
+            got = [builtins_type(a).__name__ for a in args]
+            got += [f"{key}={typename(value)}" for key, value in kwargs.items()]
+            raise TypeError(f"new() received an invalid combination of arguments - got "
+                            f"({', '.join(got)}), but expected one of the legacy constructor's "
+                            f"forms: (*, device), (Tensor other), (tuple of ints size, *, device) "
+                            f"or (object data, *, device)")
+        if device is not None and _device(device).type != "cpu":
+            raise RuntimeError(f"legacy constructor expects device type: cpu but device type: "
+                               f"{_device(device).type} was passed")
+        d = cls.dtype
+        if not args:
+            return Tensor._make(np.empty((0,), d.np))
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            if args[0].dtype is not d:
+                raise TypeError(f"expected {_options(d)} (got {_options(args[0].dtype)})")
+            return args[0].detach()
+        sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in sizes):
+            # PyTorch leaves the memory uninitialised; ember fills it with zeros.
+            return Tensor._make(np.zeros(tuple(sizes), d.np))
+        from ._creation import tensor
+
+        return tensor(args[0], dtype=d)
+
+
+def _legacy_type(d):
+    cls = tensortype(d._legacy, (), {"dtype": d, "is_cuda": False, "is_sparse": False,
+                                     "__module__": "ember",
+                                     "__doc__": f"Legacy constructor of {d} tensors."})
+    return cls
+
+
+LEGACY_TYPES = {d._legacy: _legacy_type(d) for d in _dtype.ALL if d.name in _OPTION_NAMES}
+"""``{'FloatTensor': ember.FloatTensor, ...}``, for ember's top level."""
+
+
+_tensor_type_warned = [False]
+
+
+def set_default_tensor_type(t):
+    """Deprecated (as in PyTorch): set the default dtype from a floating legacy tensor type,
+    given as a class (``ember.DoubleTensor``) or its name (``'torch.DoubleTensor'``). Use
+    :func:`ember.set_default_dtype` instead.
+    """
+    if not _tensor_type_warned[0]:
+        _tensor_type_warned[0] = True  # PyTorch warns once per process
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+                      "use torch.set_default_dtype() and torch.set_default_device() as "
+                      "alternatives.", UserWarning, stacklevel=2)
+    if isinstance(t, str):
+        if t.startswith("torch.cuda."):
+            raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled.")
+        name = t[6:] if t.startswith("torch.") else t
+        if name not in LEGACY_TYPES:
+            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+        t = LEGACY_TYPES[name]
+    if not isinstance(t, tensortype):
+        raise TypeError("invalid type object: only floating-point types are supported as the "
+                        "default type")
+    if not t.dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _dtype.set_default_dtype(t.dtype)
+
+
+# --- storages ------------------------------------------------------------------------------------
+def _root(array):
+    """The NumPy array that owns the memory ``array`` views (itself when it owns it)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+class UntypedStorage:
+    """The bytes behind a tensor: the memory of the NumPy array its data views.
+
+    Tensors that view one array (``x``, ``x[2:]``, ``x.view(2, 3)``) have storages with one
+    ``data_ptr()``. A minimal stand-in for PyTorch's: sizes, the address and reading bytes.
+
+    >>> x = ember.arange(6.)
+    >>> x[2:].untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
+    True
+    >>> x.untyped_storage().nbytes()
+    24
+    """
+
+    __slots__ = ("_array",)
+    device = property(lambda self: _cpu_device(), doc="The CPU.")
+
+    def __init__(self, array):
+        self._array = _root(array)
+
+    def _bytes(self):
+        return self._array.reshape(-1).view(np.uint8) if self._array.flags.c_contiguous else (
+            np.frombuffer(self._array.tobytes(), np.uint8))
+
+    def size(self):
+        return self._array.nbytes
+
+    nbytes = size
+
+    def __len__(self):
+        return self._array.nbytes
+
+    def element_size(self):
+        return 1
+
+    def data_ptr(self):
+        return self._array.__array_interface__["data"][0]
+
+    def tolist(self):
+        return self._bytes().tolist()
+
+    def __getitem__(self, index):
+        return self._bytes()[index].tolist()
+
+    def is_shared(self):
+        return _is_shared(self._array)
+
+    def is_pinned(self, device="cuda"):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, UntypedStorage) and other._array is self._array
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = "\n".join(f" {b}" for b in self.tolist())
+        head = f"{body}\n" if body else ""
+        return f"{head}[torch.storage.UntypedStorage(device=cpu) of size {len(self)}]"
+
+
+class TypedStorage:
+    """A tensor's storage counted in elements of its dtype (deprecated in PyTorch, which warns).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ember.arange(6.).storage().size()
+    6
+    """
+
+    __slots__ = ("_untyped", "dtype")
+    device = property(lambda self: _cpu_device(), doc="The CPU.")
+
+    def __init__(self, array, dtype):
+        self._untyped, self.dtype = UntypedStorage(array), dtype
+
+    def _elements(self):
+        return self._untyped._bytes().view(self.dtype.np)
+
+    def size(self):
+        return self._untyped.size() // self.dtype.itemsize
+
+    __len__ = size
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def nbytes(self):
+        return self._untyped.size()
+
+    def data_ptr(self):
+        return self._untyped.data_ptr()
+
+    def untyped(self):
+        return self._untyped
+
+    def tolist(self):
+        return self._elements().tolist()
+
+    def __getitem__(self, index):
+        return self._elements()[index].tolist()
+
+    def is_shared(self):
+        return self._untyped.is_shared()
+
+    def is_pinned(self, device="cuda"):
+        return False
+
+    def __repr__(self):
+        body = "\n".join(f" {v}" for v in self.tolist())
+        head = f"{body}\n" if body else ""
+        return (f"{head}[torch.storage.TypedStorage(dtype={self.dtype}, device=cpu) of size "
+                f"{len(self)}]")
+
+
+def _cpu_device():
+    from ._tensor import device as _device
+
+    return _device("cpu")
+
+
+# Arrays marked by Tensor.share_memory_(), by id, with a weak reference to drop the entry when
+# the array goes.
+_shared_arrays = {}
+
+
+def _is_shared(array):
+    ref = _shared_arrays.get(id(_root(array)))
+    return ref is not None and ref() is not None
+
+
+def mark_shared(array):
+    root = _root(array)
+    key = id(root)
+    _shared_arrays[key] = weakref.ref(root, lambda _ref: _shared_arrays.pop(key, None))

@@ -295,3 +295,81 @@ def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_g
     if requires_grad:
         result.requires_grad_(True)
     return result
+
+
+# --- memory: pinning, sharing, storages -----------------------------------------------------------
+@public(function=False)
+def pin_memory(self, device=None):
+    """Page-locked memory needs an accelerator: an error, as on a CPU-only PyTorch."""
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+@public(function=False)
+def is_pinned(self, device=None):
+    """Whether the tensor is in page-locked memory: never, in ember."""
+    return False
+
+
+@public(function=False)
+def share_memory_(self):
+    """Mark this tensor's memory as shared between processes and return the tensor.
+
+    ember keeps the NumPy array where it is: :meth:`is_shared` then answers True for this tensor
+    and every view of its memory, as in PyTorch, but the memory is not moved into OS shared
+    memory, so a child process gets a copy.
+    """
+    from .._utilities import mark_shared
+
+    mark_shared(self._data)
+    return self
+
+
+@public(function=False)
+def is_shared(self):
+    """Whether :meth:`share_memory_` was called on this tensor or on one sharing its memory."""
+    from .._utilities import _is_shared
+
+    return _is_shared(self._data)
+
+
+@public(function=False)
+def untyped_storage(self):
+    """The bytes behind this tensor (see ``ember.UntypedStorage``): views of one tensor have
+    storages with the same ``data_ptr()``.
+
+    >>> import ember
+    >>> ember.arange(6.).untyped_storage().size()
+    24
+    """
+    from .._utilities import UntypedStorage
+
+    return UntypedStorage(self._data)
+
+
+_typed_storage_warned = [False]
+
+
+@public(function=False)
+def storage(self):
+    """This tensor's storage counted in elements of its dtype (deprecated, with PyTorch's
+    warning: use :meth:`untyped_storage`)."""
+    import warnings
+
+    from .._utilities import TypedStorage
+
+    if _typed_storage_warned[0]:
+        return TypedStorage(self._data, self.dtype)
+    _typed_storage_warned[0] = True  # PyTorch warns once per process
+    warnings.warn("TypedStorage is deprecated. It will be removed in the future and "
+                  "UntypedStorage will be the only storage class. This should only matter to you "
+                  "if you are using storages directly.  To access UntypedStorage directly, use "
+                  "tensor.untyped_storage() instead of tensor.storage()", UserWarning,
+                  stacklevel=2)
+    return TypedStorage(self._data, self.dtype)
+
+
+@public(function=False)
+def bfloat16(self, memory_format=None):
+    """PyTorch's cast to bfloat16, a dtype ember does not have: a TypeError."""
+    raise TypeError("ember has no bfloat16 dtype (NumPy has no bfloat16); use float32 or "
+                    "float16 instead")

@@ -598,6 +598,77 @@ class Module:
     def __setstate__(self, state):
         self.__dict__.update(state)
 
+    # --- small helpers PyTorch scripts use ------------------------------------------------------
+    def get_buffer(self, target):
+        """The buffer named by a dotted path (``'1.running_mean'``)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return module._buffers[name]
+
+    def set_submodule(self, target, module, strict=False):
+        """Put ``module`` at a dotted path, replacing what is there; with ``strict=True`` the
+        path must already name a submodule."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and name not in parent._modules:
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if name in parent._modules:
+            parent._modules[name] = module  # keeps its place in the module's order
+        else:
+            setattr(parent, name, module)
+
+    def get_extra_state(self):
+        """Extra state for :meth:`state_dict`; a module that has some overrides this (with
+        :meth:`set_extra_state`). ember's state dicts do not collect it yet."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never "
+                           "be called.")
+
+    def set_extra_state(self, state):
+        """Restore what :meth:`get_extra_state` returned; see there."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never "
+                           "be called.")
+
+    def to_empty(self, *, device, recurse=True):
+        """Give every parameter and buffer new memory of its shape and dtype on ``device`` (the
+        CPU): the Parameter objects stay, their values do not (uninitialised, as in PyTorch)."""
+        from ... import empty_like
+        from ..._tensor import _check_device
+
+        _check_device(device)
+
+        def fresh(t):
+            return empty_like(t)
+
+        if recurse:
+            return self._apply(fresh)
+        with no_grad():
+            for param in self._parameters.values():
+                if param is not None:
+                    param.data = fresh(param.data)
+                    if param.grad is not None:
+                        param.grad = fresh(param.grad)
+            for name, buffer in self._buffers.items():
+                if buffer is not None:
+                    self._buffers[name] = fresh(buffer)
+        return self
+
+    def share_memory(self):
+        """``share_memory_()`` on every parameter and buffer (see ``Tensor.share_memory_``)."""
+        return self._apply(lambda t: t.share_memory_())
+
+    def compile(self, *args, **kwargs):
+        """Compile this module's forward in place: a no-op in ember, which runs eagerly and has
+        no graph compiler yet (see ``ember.compile``). Returns None, as PyTorch's does."""
+        return None
+
 
 def _typename(value):
     return "torch." + type(value).__name__ if isinstance(value, Tensor) else type(value).__name__
