@@ -12,8 +12,8 @@ import ember
 from . import constraints
 from .distribution import Distribution, ExponentialFamily
 from .utils import (
-    bce_with_logits, broadcast_all, clamp_by_zero, lazy_property, logits_to_probs, one_hot,
-    probs_to_logits, tiny,
+    BinaryProbs, bce_with_logits, broadcast_all, clamp_by_zero, lazy_property, logits_to_probs,
+    one_hot, probs_to_logits, tiny,
 )
 
 _BOTH_OR_NEITHER = "Either `probs` or `logits` must be specified, but not both."
@@ -33,7 +33,7 @@ def _expand_probs_or_logits(self, cls, batch_shape, _instance, extra=()):
     return new
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(BinaryProbs, ExponentialFamily):
     """A 0/1 draw that is 1 with probability ``probs`` (or ``sigmoid(logits)``).
 
     >>> import ember
@@ -61,18 +61,6 @@ class Bernoulli(ExponentialFamily):
 
     def expand(self, batch_shape, _instance=None):
         return _expand_probs_or_logits(self, Bernoulli, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @property
     def mean(self):
@@ -315,7 +303,7 @@ class Poisson(ExponentialFamily):
         return value.xlogy(rate) - rate - ember.lgamma(value + 1)
 
 
-class Binomial(Distribution):
+class Binomial(BinaryProbs, Distribution):
     """The number of successes in ``total_count`` independent Bernoulli trials."""
 
     arg_constraints = {"total_count": constraints.nonnegative_integer,
@@ -341,18 +329,6 @@ class Binomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self.total_count)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @property
     def mean(self):

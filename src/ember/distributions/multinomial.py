@@ -11,7 +11,9 @@ from . import constraints
 from .discrete import _BOTH_OR_NEITHER, Binomial, Categorical, OneHotCategorical
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import broadcast_all, lazy_property, logits_to_probs, one_hot, probs_to_logits
+from .utils import (
+    BinaryProbs, broadcast_all, lazy_property, one_hot,
+)
 
 
 class Multinomial(Distribution):
@@ -99,7 +101,7 @@ class Multinomial(Distribution):
                 + (binomial_probs * weights).sum((0, -1)))
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(BinaryProbs, Distribution):
     """The number of successes before ``total_count`` failures in Bernoulli trials with
     success probability ``probs``."""
 
@@ -125,18 +127,6 @@ class NegativeBinomial(Distribution):
 
         return _expand_probs_or_logits(self, NegativeBinomial, batch_shape, _instance,
                                        extra=("total_count",))
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @property
     def mean(self):

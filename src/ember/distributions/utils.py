@@ -103,3 +103,20 @@ class lazy_property:
             value = self.wrapped(instance)
         instance.__dict__[self.wrapped.__name__] = value
         return value
+
+
+class BinaryProbs:
+    """``probs`` and ``logits`` of a binary event, each made from the other on first use: the
+    distribution's constructor sets one of them (and ``_param`` to it)."""
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
