@@ -84,8 +84,6 @@ class BackwardHook:
         for position, tensor in zip(positions, wrapped):
             out[position] = tensor
         node = next(t.grad_fn for t in wrapped if t.grad_fn is not None)
-        # (Function.apply leaves the class-level single output in place; this node has several)
-        node.num_outputs = len(tensors)
         return (node, positions), tuple(out)
 
     def setup_input_hook(self, args):
