@@ -8,7 +8,7 @@ import torch
 
 import ember
 import ember.optim  # noqa: F401
-from oracle import expect_error
+from oracle import expect_error, require_torch
 
 SCHEDULERS = [
     ("StepLR", dict(step_size=3, gamma=0.5), "SGD"),
@@ -131,3 +131,25 @@ def test_one_cycle_refuses_to_step_past_the_end():
             sched.step()
 
     expect_error(run, ValueError, "Tried to step 3 times. The specified number of total steps is 2")
+
+
+def test_lambda_lr_saves_and_restores_callable_objects_as_torch_does():
+    torch = require_torch()
+
+    class Decay:
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, epoch):
+            return self.k ** epoch
+
+    for lib in (ember, torch):
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=1.0)
+        saved = lib.optim.lr_scheduler.LambdaLR(opt, [Decay(0.5)]).state_dict()
+        plain = lib.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1.0).state_dict()
+        target = Decay(0.1)
+        lib.optim.lr_scheduler.LambdaLR(opt, target).load_state_dict(saved)
+        result = (saved["lr_lambdas"], plain["lr_lambdas"], target.k)
+        if lib is ember:
+            mine = result
+    assert mine == result == ([{"k": 0.5}], [None], 0.5)

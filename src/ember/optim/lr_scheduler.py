@@ -272,13 +272,16 @@ class LambdaLR(LRScheduler):
     def state_dict(self):
         state = {key: value for key, value in self.__dict__.items()
                  if key not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None] * len(self.lr_lambdas)
+        state["lr_lambdas"] = _lambdas_state(self.lr_lambdas)
         return state
 
     def load_state_dict(self, state_dict):
         state_dict = dict(state_dict)
-        state_dict.pop("lr_lambdas", None)
+        saved = state_dict.pop("lr_lambdas", [])
         self.__dict__.update(state_dict)
+        for fn, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                fn.__dict__.update(attributes)
 
 
 class ReduceLROnPlateau(LRScheduler):
