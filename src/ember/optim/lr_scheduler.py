@@ -24,27 +24,28 @@ def _check_optimizer(optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
 
 
-def _per_group(name, optimizer, value):
-    """One value per parameter group: a list/tuple is checked for length, a scalar repeated."""
+def _one_per_group(optimizer, value, mismatch):
+    """One value per parameter group: a list/tuple is checked for length (``mismatch(count,
+    got)`` is the error text), a scalar repeated."""
     count = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
         if len(value) != count:
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
-                             f"optimizer.param_groups has {count} values, {name} has "
-                             f"{len(value)} values.")
+            raise ValueError(mismatch(count, len(value)))
         return list(value)
     return [value] * count
+
+
+def _per_group(name, optimizer, value):
+    return _one_per_group(optimizer, value, lambda count, got: (
+        f"{name} must have the same length as optimizer.param_groups. optimizer.param_groups "
+        f"has {count} values, {name} has {got} values."))
 
 
 def _format_param(name, optimizer, value):
-    """One value per parameter group (CyclicLR's and SWALR's wording of the length error)."""
-    count = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != count:
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
-                             f"{name} has {len(value)} values, param_groups has {count}.")
-        return list(value)
-    return [value] * count
+    """(CyclicLR's and SWALR's wording of the length error.)"""
+    return _one_per_group(optimizer, value, lambda count, got: (
+        f"{name} must have the same length as optimizer.param_groups. {name} has {got} "
+        f"values, param_groups has {count}."))
 
 
 def _lambdas_state(lr_lambdas):
@@ -252,22 +253,16 @@ class CosineAnnealingLR(LRScheduler):
                 for base in self.base_lrs]
 
 
-class LambdaLR(LRScheduler):
-    """Set the rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per group)."""
+class _LambdaScheduler(LRScheduler):
+    """What LambdaLR and MultiplicativeLR share: one function per group (a single function is
+    used for every group), saved as PyTorch saves them (``None`` for a function, the attributes
+    of a callable object)."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         _check_optimizer(optimizer)
-        count = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != count:
-                raise ValueError(f"Expected {count} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * count
+        self.lr_lambdas = _one_per_group(optimizer, lr_lambda, lambda count, got: (
+            f"Expected {count} lr_lambdas, but got {got}"))
         super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self):
         state = {key: value for key, value in self.__dict__.items()
@@ -282,6 +277,13 @@ class LambdaLR(LRScheduler):
         for fn, attributes in zip(self.lr_lambdas, saved):
             if attributes is not None:
                 fn.__dict__.update(attributes)
+
+
+class LambdaLR(_LambdaScheduler):
+    """Set the rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per group)."""
+
+    def get_lr(self):
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -475,7 +477,7 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-class MultiplicativeLR(LRScheduler):
+class MultiplicativeLR(_LambdaScheduler):
     """Multiply the rate by ``lr_lambda(epoch)`` every epoch (one function, or one per group).
 
     >>> import ember
@@ -487,36 +489,11 @@ class MultiplicativeLR(LRScheduler):
     [0.125]
     """
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        _check_optimizer(optimizer)
-        count = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != count:
-                raise ValueError(f"Expected {count} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * count
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self):
         groups = self.optimizer.param_groups
         if self.last_epoch > 0:
             return [group["lr"] * fn(self.last_epoch) for fn, group in zip(self.lr_lambdas, groups)]
         return [group["lr"] for group in groups]
-
-    def state_dict(self):
-        state = {key: value for key, value in self.__dict__.items()
-                 if key not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = _lambdas_state(self.lr_lambdas)
-        return state
-
-    def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
-        saved = state_dict.pop("lr_lambdas", [])
-        self.__dict__.update(state_dict)
-        for fn, attributes in zip(self.lr_lambdas, saved):
-            if attributes is not None:
-                fn.__dict__.update(attributes)
 
 
 class PolynomialLR(LRScheduler):
