@@ -11,29 +11,15 @@ import pytest
 
 import ember
 import ember.distributions as D
+from tests.distributions._draws import Draws, make_distribution
 from tests.oracle import assert_close, check, expect_error, require_torch, torch
 
 if torch is not None:
     import torch.distributions  # noqa: F401
 
-RNG = np.random.default_rng(0)
-
-
-def _pos(*shape):
-    return RNG.uniform(0.5, 2.5, shape)
-
-
-def _real(*shape):
-    return RNG.normal(size=shape)
-
-
-def _unit(*shape):
-    return RNG.uniform(0.1, 0.9, shape)
-
-
-def _simplex(*shape):
-    x = RNG.uniform(0.2, 1.0, shape)
-    return x / x.sum(-1, keepdims=True)
+DRAWS = Draws(0)
+RNG = DRAWS.rng
+_pos, _real, _unit, _simplex = DRAWS.pos, DRAWS.real, DRAWS.unit, DRAWS.simplex
 
 
 def _spd(batch, n):
@@ -46,11 +32,7 @@ def _tril(batch, n):
     return a + np.eye(n) * RNG.uniform(0.5, 1.5, batch + (n,))[..., None]
 
 
-def _dist(lib, name, params, kwargs_names):
-    """``lib.distributions.<name>`` built from positional tensors and keyword tensors."""
-    positional = [p for p, k in zip(params, kwargs_names) if k is None]
-    keywords = {k: p for p, k in zip(params, kwargs_names) if k is not None}
-    return getattr(lib.distributions, name)(*positional, **keywords)
+_dist = make_distribution
 
 
 # name, parameter arrays, keyword names (None: positional), values, methods to compare

@@ -11,35 +11,18 @@ import pytest
 
 import ember
 import ember.distributions as D
+from tests.distributions._draws import Draws, make_distribution
 from tests.oracle import assert_close, check, expect_error, require_torch, torch
 
 if torch is not None:
     import torch.distributions  # noqa: F401
 
-RNG = np.random.default_rng(1)
+DRAWS = Draws(1)
+RNG = DRAWS.rng
+_pos, _real, _unit, _simplex = DRAWS.pos, DRAWS.real, DRAWS.unit, DRAWS.simplex
 
 
-def _pos(*shape):
-    return RNG.uniform(0.5, 2.5, shape)
-
-
-def _real(*shape):
-    return RNG.normal(size=shape)
-
-
-def _unit(*shape):
-    return RNG.uniform(0.1, 0.9, shape)
-
-
-def _simplex(*shape):
-    x = RNG.uniform(0.2, 1.0, shape)
-    return x / x.sum(-1, keepdims=True)
-
-
-def _dist(lib, name, params, keywords):
-    positional = [p for p, k in zip(params, keywords) if k is None]
-    named = {k: p for p, k in zip(params, keywords) if k is not None}
-    return getattr(lib.distributions, name)(*positional, **named)
+_dist = make_distribution
 
 
 # name, parameters, keyword names (None: positional), values, methods
